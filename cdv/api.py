@@ -1,0 +1,2 @@
+# Filled by the API work.
+urlpatterns = []

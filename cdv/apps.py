@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CdvConfig(AppConfig):
+    name = "cdv"
+    verbose_name = "Contrat de ville"

@@ -1,0 +1,41 @@
+"""What each role may do in the back office, as Django model permissions.
+
+Object scope is never decided here: every admin, page and API queryset goes through
+`for_user()`. This table only says which kinds of records a role may view or edit.
+Later modules add their rows.
+"""
+
+from cdv.enums import RoleCode
+
+VIEW = ("view",)
+EDIT = ("view", "add", "change", "delete")
+
+CONTRACT_FRAME = ["contrat", "signataire", "pilier", "axetransversal", "objectif"]
+GOVERNANCE = ["instance", "reunion"]
+
+ROLE_PERMISSIONS = {
+    RoleCode.ADMIN_PDV: {
+        "cdv": {
+            **dict.fromkeys(CONTRACT_FRAME + GOVERNANCE + ["organisation"], EDIT),
+            "user": ("view", "change"),
+            "thematiqueanct": VIEW,
+        },
+    },
+    RoleCode.INSTRUCTEUR_FINANCEUR: {
+        "cdv": dict.fromkeys(CONTRACT_FRAME + GOVERNANCE + ["organisation"], VIEW),
+    },
+}
+
+
+def permissions_for_roles(codes):
+    """The set of "app.action_model" permission names granted by these roles."""
+    perms = set()
+    for code in codes:
+        for app_label, models in ROLE_PERMISSIONS.get(code, {}).items():
+            for model, actions in models.items():
+                perms.update(f"{app_label}.{action}_{model}" for action in actions)
+    return perms
+
+
+def roles_with_admin_access():
+    return tuple(ROLE_PERMISSIONS)

@@ -1,0 +1,51 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from cdv import api, health, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("contrat/", views.contrat_detail, name="contrat_detail"),
+    path("contrat/choisir/", views.contrat_choose, name="contrat_choose"),
+    path("gouvernance/", views.reunion_list, name="reunion_list"),
+    path("gouvernance/reunions/<int:pk>/", views.reunion_detail, name="reunion_detail"),
+    path(
+        "gouvernance/reunions/<int:pk>/compte-rendu/",
+        views.reunion_compte_rendu,
+        name="reunion_compte_rendu",
+    ),
+    path("organisation/", views.organisation_detail, name="organisation_detail"),
+    path("organisation/inviter/", views.organisation_invite, name="organisation_invite"),
+    path("connexion/", views.LoginView.as_view(), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "mot-de-passe/oubli/",
+        auth_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "mot-de-passe/oubli/envoye/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/nouveau/termine/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("healthz", health.healthz, name="healthz"),
+    path("api/", include(api.urlpatterns)),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

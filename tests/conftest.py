@@ -1,0 +1,91 @@
+"""The shared cast of personas.
+
+Two contracts of two EPCIs. `contrat` is the one most personas work on; `autre_contrat`
+belongs to another agglomeration, and its agent is the "user of another contract".
+"""
+
+import pytest
+
+from cdv.enums import RoleCode
+from tests import factories
+
+
+@pytest.fixture
+def contrat(db):
+    return factories.ContratFactory(nom="Contrat de ville de Carcassonne Agglo", code="CN01102I")
+
+
+@pytest.fixture
+def autre_contrat(db):
+    return factories.ContratFactory(nom="Contrat de ville du Grand Narbonne", code="CN01103I")
+
+
+@pytest.fixture
+def agent_agglo(contrat):
+    """Agent of the agglo's politique de la ville team (admin PDV)."""
+    return factories.UserFactory(
+        email="agent@agglo.fr",
+        organisation=contrat.epci,
+        roles=[RoleCode.ADMIN_PDV],
+        contrats=[contrat],
+        est_admin_organisation=True,
+    )
+
+
+@pytest.fixture
+def partenaire_etat(contrat):
+    """Instructor of the État (préfecture), co-funder of the contract."""
+    prefecture = factories.OrganisationFactory(etat=True, nom="Préfecture de l'Aude")
+    return factories.UserFactory(
+        email="instructeur@aude.gouv.fr",
+        organisation=prefecture,
+        roles=[RoleCode.INSTRUCTEUR_FINANCEUR],
+        contrats=[contrat],
+    )
+
+
+@pytest.fixture
+def lecteur(contrat):
+    return factories.UserFactory(
+        email="elu@ville.fr",
+        organisation=factories.OrganisationFactory(commune_kind=True, nom="Ville"),
+        roles=[RoleCode.LECTEUR_PARTENAIRE],
+        contrats=[contrat],
+    )
+
+
+@pytest.fixture
+def porteur(contrat):
+    """President of an association that applies for funding; administrator of its org."""
+    return factories.UserFactory(
+        email="presidente@asso.fr",
+        organisation=factories.OrganisationFactory(nom="Association Quartiers Solidaires"),
+        roles=[RoleCode.PORTEUR],
+        est_admin_organisation=True,
+    )
+
+
+@pytest.fixture
+def outsider(db):
+    """Porteur of another organisation."""
+    return factories.UserFactory(
+        email="tresorier@autre-asso.fr",
+        organisation=factories.OrganisationFactory(nom="Autre association"),
+        roles=[RoleCode.PORTEUR],
+    )
+
+
+@pytest.fixture
+def agent_autre_contrat(autre_contrat):
+    """Admin PDV of another agglomeration's contract."""
+    return factories.UserFactory(
+        email="agent@narbonne.fr",
+        organisation=autre_contrat.epci,
+        roles=[RoleCode.ADMIN_PDV],
+        contrats=[autre_contrat],
+    )
+
+
+@pytest.fixture
+def superuser(db):
+    return factories.UserFactory(email="root@cdv.local", is_superuser=True, organisation=None)
