@@ -22,7 +22,7 @@ def broker_status():
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return {"status": "ok", "detail": "eager"}
     try:
-        with celery_app.connection_for_write() as conn:
+        with celery_app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:  # noqa: BLE001
         return {"status": "error", "detail": exc.__class__.__name__}

@@ -76,10 +76,18 @@ class Organisation(models.Model):
             raise ValidationError({"rna": "Seule une association a un numéro RNA."})
 
 
+class RoleQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The list of roles is not confidential: readable by every signed-in user."""
+        return self.none() if _anonymous(user) else self
+
+
 class Role(models.Model):
     """One of the fixed roles of ARCHITECTURE.md, created by a data migration."""
 
     code = models.CharField("code", max_length=30, choices=RoleCode.choices, unique=True)
+
+    objects = RoleQuerySet.as_manager()
 
     class Meta:
         verbose_name = "rôle"

@@ -1,0 +1,46 @@
+"""Anonymous users are refused on every route except those declared public here."""
+
+import pytest
+
+from tests.routes import all_routes
+
+# The routes an anonymous visitor may use. Any other route must refuse them.
+PUBLIC_ROUTES = {
+    "login",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "healthz",
+    "admin:login",
+}
+
+ROUTES, UNNAMED = all_routes()
+
+
+def test_every_route_has_a_name():
+    assert UNNAMED == []
+
+
+def test_the_public_routes_exist():
+    assert PUBLIC_ROUTES <= {route.name for route in ROUTES}
+
+
+def _refused(response):
+    if response.status_code in (401, 403):
+        return True
+    if response.status_code == 302:
+        location = response["Location"]
+        return "/connexion/" in location or "/admin/login/" in location
+    return False
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=[route.name for route in ROUTES])
+def test_anonymous_access(client, db, route):
+    response = client.get(route.url)
+    if route.name in PUBLIC_ROUTES:
+        assert response.status_code in (200, 302), (route.url, response.status_code)
+        if response.status_code == 302:
+            assert not _refused(response)
+    else:
+        assert _refused(response), (route.url, response.status_code)
