@@ -92,3 +92,16 @@ def test_the_readme_starts_with_the_two_commands():
     first_section = readme.split("\n## ", 2)[1]
     assert first_section.startswith("Two commands")
     assert "make run" in first_section and "make test" in first_section
+
+
+def test_front_end_libraries_come_from_the_package_registry():
+    from django.contrib.staticfiles import finders
+
+    for path in (
+        "vendor/htmx/htmx.min.js",
+        "vendor/chartjs/chart.umd.min.js",
+        "vendor/leaflet/leaflet.js",
+        "vendor/leaflet/leaflet.css",
+    ):
+        found = finders.find(path)
+        assert found and "node_modules" in found, path
