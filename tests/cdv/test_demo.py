@@ -1,0 +1,143 @@
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from stdnum.fr import siret
+
+from cdv.demo.loader import DEMO_USERS, SUPERUSER_EMAIL
+from cdv.enums import NiveauObjectif, OrganisationKind, RoleCode
+from cdv.models import Contrat, Organisation, Pilier, User
+from cdv.validators import RNA_RE
+
+pytestmark = pytest.mark.django_db
+
+CDV_MODELS = list(apps.get_app_config("cdv").get_models(include_auto_created=True))
+
+
+def load_demo(monkeypatch):
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    out = StringIO()
+    with override_settings(DEBUG=True):
+        call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def counts():
+    return {model._meta.label: model._default_manager.count() for model in CDV_MODELS}
+
+
+@pytest.fixture
+def demo(monkeypatch):
+    return load_demo(monkeypatch)
+
+
+def contrat_2015():
+    return Contrat.objects.get(epci__siret__startswith="200035715", annee_debut=2015)
+
+
+def test_it_refuses_to_run_outside_debug():
+    with override_settings(DEBUG=False), pytest.raises(CommandError, match="mode DEBUG"):
+        call_command("load_demo", stdout=StringIO())
+    assert not Organisation.objects.exists()
+
+
+def test_a_second_run_changes_no_count(demo, monkeypatch):
+    first = counts()
+    output = load_demo(monkeypatch)
+    assert counts() == first
+    assert "organisations : 0 / " in output
+
+
+def test_it_loads_the_2015_contract_of_carcassonne_agglo(demo):
+    contrat = contrat_2015()
+    assert contrat.nom == "Contrat de ville de Carcassonne Agglo"
+    assert (contrat.annee_fin, contrat.code) == (2022, None)
+    assert contrat.epci.kind == OrganisationKind.EPCI
+    assert contrat.signataires.count() == 18
+    assert [p.nom for p in contrat.piliers.all()] == [
+        "Cohésion sociale",
+        "Emploi et développement économique",
+        "Cadre de vie et renouvellement urbain",
+    ]
+    assert contrat.axes.count() == 5
+
+
+def test_each_pillar_has_orientations_and_operational_objectives(demo):
+    for pilier in Pilier.objects.filter(contrat=contrat_2015()):
+        orientations = pilier.objectifs.filter(niveau=NiveauObjectif.ORIENTATION)
+        assert orientations.exists(), pilier.nom
+        for orientation in orientations:
+            assert orientation.objectifs_operationnels.exists(), orientation.intitule
+    cadre_de_vie = Pilier.objects.get(contrat=contrat_2015(), nom__startswith="Cadre de vie")
+    assert cadre_de_vie.objectifs.filter(
+        intitule="Traiter en priorité la précarité énergétique"
+    ).exists()
+
+
+def test_it_loads_the_2024_generation_beside_the_2015_one(demo):
+    contrat = Contrat.objects.get(code="CN01102I")
+    assert contrat.epci == contrat_2015().epci
+    assert (contrat.annee_debut, contrat.annee_fin) == (2024, 2030)
+    assert contrat.piliers.count() == 3
+    assert contrat.axes.count() == 5
+
+
+def test_it_loads_the_governance_of_the_contract(demo):
+    instances = contrat_2015().instances.all()
+    assert {i.kind for i in instances} == {"copil", "cotech", "comite_financeurs"}
+    copil = instances.get(kind="copil")
+    assert copil.reunions.filter(date="2022-06-29").exists()
+    assert all(instance.membres.exists() for instance in instances)
+
+
+def test_every_organisation_has_a_valid_siret_and_associations_a_valid_rna(demo):
+    organisations = list(Organisation.objects.all())
+    assert all(siret.is_valid(org.siret) for org in organisations)
+    associations = [org for org in organisations if org.kind == OrganisationKind.ASSOCIATION]
+    assert len(associations) >= 40
+    assert all(RNA_RE.match(org.rna) for org in associations)
+    assert len({org.rna for org in associations}) == len(associations)
+    assert Organisation.objects.filter(kind=OrganisationKind.BAILLEUR).count() == 3
+
+
+def test_each_demo_user_has_exactly_its_role_and_can_sign_in(demo):
+    contrats = set(Contrat.objects.all())
+    for demo_user in DEMO_USERS:
+        email = f"{demo_user.role.replace('_', '-')}@demo.cdv.local"
+        user = authenticate(username=email, password="demo")
+        assert user is not None, email
+        assert set(user.roles.values_list("code", flat=True)) == {demo_user.role}
+        assert user.organisation is not None
+        expected = set() if demo_user.role == RoleCode.PORTEUR else contrats
+        assert set(user.contrats.all()) == expected, email
+    assert User.objects.get(email="porteur@demo.cdv.local").est_admin_organisation
+    assert {u.role for u in DEMO_USERS} == set(RoleCode)
+
+
+def test_the_superuser_can_sign_in(demo):
+    user = authenticate(username=SUPERUSER_EMAIL, password="demo")
+    assert user is not None and user.is_superuser
+
+
+def test_demo_password_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "un-autre-secret")
+    with override_settings(DEBUG=True):
+        call_command("load_demo", stdout=StringIO())
+    assert authenticate(username="porteur@demo.cdv.local", password="un-autre-secret")
+    assert authenticate(username="porteur@demo.cdv.local", password="demo") is None
+
+
+def test_the_output_lists_the_demo_accounts(demo):
+    for code in RoleCode:
+        assert f"{code.replace('_', '-')}@demo.cdv.local" in demo
+        assert code.label in demo
+    assert "« demo »" in demo
+
+
+def test_every_demo_row_passes_the_model_validation(demo):
+    for model in (Organisation, Contrat, Pilier, User):
+        for obj in model.objects.all():
+            obj.full_clean()
