@@ -4,7 +4,6 @@ The permission tests walk this list; later issues extend it into a role × route
 """
 
 from dataclasses import dataclass
-
 from itertools import product
 
 from django.apps import apps
