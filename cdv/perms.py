@@ -26,3 +26,26 @@ def grantable_roles(user):
     """On ne peut confier à une personne invitée que des rôles que l'on détient soi-même."""
     roles = Role.objects.all()
     return roles if user.is_superuser else roles.filter(code__in=user.role_codes)
+
+
+def contrat_of(obj):
+    """The contract a record hangs from (the record itself for a contract, None if none)."""
+    from cdv.models import Contrat
+
+    if isinstance(obj, Contrat):
+        return obj
+    path = getattr(type(obj)._default_manager._queryset_class, "contrat_path", None)
+    if path is None:
+        return None
+    for attname in path.split("__"):
+        obj = getattr(obj, attname, None)
+        if obj is None:
+            return None
+    return obj
+
+
+def can_manage_record(user, obj):
+    """Un élément du cadre ou de la gouvernance se modifie par l'équipe politique de la ville
+    du contrat dont il dépend."""
+    contrat = contrat_of(obj)
+    return contrat is not None and can_manage_contrat(user, contrat)
