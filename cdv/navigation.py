@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from cdv.enums import RoleCode
+from cdv.perms import CONTRAT_READER_ROLES, GOUVERNANCE_ROLES
 
 
 @dataclass(frozen=True)
@@ -20,25 +20,9 @@ class MenuItem:
 
 MENU = [
     MenuItem("Accueil", "home"),
-    MenuItem(
-        "Le contrat",
-        "contrat_detail",
-        frozenset(
-            {
-                RoleCode.ADMIN_PDV,
-                RoleCode.INSTRUCTEUR_FINANCEUR,
-                RoleCode.LECTEUR_PARTENAIRE,
-                RoleCode.COORDINATEUR_GUP,
-            }
-        ),
-    ),
-    MenuItem(
-        "Gouvernance",
-        "reunion_list",
-        frozenset(
-            {RoleCode.ADMIN_PDV, RoleCode.INSTRUCTEUR_FINANCEUR, RoleCode.LECTEUR_PARTENAIRE}
-        ),
-    ),
+    # The role sets come from cdv.perms so that the menu and the views never disagree.
+    MenuItem("Le contrat", "contrat_detail", CONTRAT_READER_ROLES),
+    MenuItem("Gouvernance", "reunion_list", GOUVERNANCE_ROLES),
     MenuItem("Mon organisation", "organisation_detail"),
 ]
 

@@ -28,6 +28,34 @@ def grantable_roles(user):
     return roles if user.is_superuser else roles.filter(code__in=user.role_codes)
 
 
+# Who reads the contract's frame (signatories, pillars, objectives) and who follows its governance.
+CONTRAT_READER_ROLES = frozenset(
+    {
+        RoleCode.ADMIN_PDV,
+        RoleCode.INSTRUCTEUR_FINANCEUR,
+        RoleCode.LECTEUR_PARTENAIRE,
+        RoleCode.COORDINATEUR_GUP,
+    }
+)
+GOUVERNANCE_ROLES = frozenset(
+    {RoleCode.ADMIN_PDV, RoleCode.INSTRUCTEUR_FINANCEUR, RoleCode.LECTEUR_PARTENAIRE}
+)
+
+
+def can_view_contrat(user):
+    """L'équipe politique de la ville, les partenaires et la coordination GUP lisent le contrat."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or user.has_role(*CONTRAT_READER_ROLES)
+
+
+def can_view_gouvernance(user):
+    """L'équipe politique de la ville et les partenaires suivent les instances et leurs réunions."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or user.has_role(*GOUVERNANCE_ROLES)
+
+
 def contrat_of(obj):
     """The contract a record hangs from (the record itself for a contract, None if none)."""
     from cdv.models import Contrat

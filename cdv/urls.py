@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from cdv import api, health, views
+from cdv.forms import PasswordResetForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,7 +23,11 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "mot-de-passe/oubli/",
-        auth_views.PasswordResetView.as_view(),
+        auth_views.PasswordResetView.as_view(
+            form_class=PasswordResetForm,
+            email_template_name="registration/password_reset_email.txt",
+            extra_email_context={"site_url": settings.SITE_URL.rstrip("/")},
+        ),
         name="password_reset",
     ),
     path(

@@ -1,0 +1,185 @@
+"""Pages checked by axe-core in the system Chromium, and by keyboard.
+
+Every user reaches the platform through these pages: the sign-in, the password reset, the
+home of each role, and the admin PDV's contract and governance pages.
+"""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.db import connections
+from playwright.sync_api import sync_playwright
+
+from cdv.enums import NiveauObjectif, RoleCode
+from tests import factories
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+AXE = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser(django_db_setup, django_db_blocker):
+    serialized = {
+        alias: getattr(connections[alias], "_test_serialized_contents", None)
+        for alias in connections
+    }
+    with sync_playwright() as playwright:
+        # Playwright's event loop gives this thread another asgiref context, hence other
+        # database wrappers: hand them the snapshot serialized_rollback restores from.
+        for alias, contents in serialized.items():
+            if contents is not None:
+                connections[alias]._test_serialized_contents = contents
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+    # The last test flushed the database: restore the migrations' data (roles, ANCT
+    # themes) for the transactional tests that follow this module.
+    with django_db_blocker.unblock():
+        for alias, contents in serialized.items():
+            if contents is not None:
+                connections[alias].creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def contrat_complet(db):
+    contrat = factories.ContratFactory(nom="Contrat de ville de Carcassonne Agglo")
+    pilier = factories.PilierFactory(contrat=contrat, nom="Cohésion sociale")
+    orientation = factories.ObjectifFactory(pilier=pilier)
+    factories.ObjectifFactory(pilier=pilier, parent=orientation, niveau=NiveauObjectif.OPERATIONNEL)
+    factories.SignataireFactory(contrat=contrat, date_signature=datetime.date(2024, 3, 15))
+    factories.AxeTransversalFactory(contrat=contrat)
+    instance = factories.InstanceFactory(contrat=contrat)
+    factories.ReunionFactory(instance=instance, date=datetime.date(2024, 6, 12))
+    factories.ReunionFactory(instance=instance, date=datetime.date(2099, 1, 15))
+    # A second contract, so that the header shows the contract switcher.
+    factories.ContratFactory(nom="Contrat de ville de Limoux", epci=contrat.epci)
+    return contrat
+
+
+def persona(role, contrat):
+    user = factories.UserFactory(
+        email=f"{role}@exemple.fr",
+        roles=[role],
+        contrats=list(contrat.epci.contrats_portes.all()),
+        est_admin_organisation=True,
+    )
+    factories.UserFactory(organisation=user.organisation, roles=[role])
+    return user
+
+
+def log_in(page, user):
+    page.goto("/connexion/")
+    page.get_by_label("Adresse électronique").fill(user.email)
+    page.get_by_label("Mot de passe").fill(factories.DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/")
+
+
+def assert_no_axe_violations(page):
+    assert page.evaluate("typeof htmx") == "object", "htmx did not load from static files"
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async () => {
+            const results = await axe.run(document, {resultTypes: ["violations"]});
+            return results.violations.map(v => ({
+                id: v.id,
+                impact: v.impact,
+                help: v.help,
+                nodes: v.nodes.map(
+                    n => ({target: n.target, html: n.html, summary: n.failureSummary})
+                ),
+            }));
+        }"""
+    )
+    report = "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']}\n"
+        + "\n".join(f"    {n['target']} {n['html']}\n      {n['summary']}" for n in v["nodes"])
+        for v in violations
+    )
+    assert violations == [], f"{page.url}\n{report}"
+
+
+def test_it_has_an_accessible_login_page(page):
+    page.goto("/connexion/")
+    assert page.title() == "Connexion — cdv, Contrat de ville"
+    assert_no_axe_violations(page)
+    # The styles load: the header is painted in the application's blue.
+    header = page.locator(".site-header")
+    assert header.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(27, 58, 107)"
+
+
+def test_it_has_an_accessible_login_page_with_errors(page):
+    page.goto("/connexion/")
+    page.get_by_label("Adresse électronique").fill("personne@exemple.fr")
+    page.get_by_label("Mot de passe").fill("mauvais")
+    page.get_by_role("button", name="Se connecter").click()
+    assert page.get_by_role("alert").is_visible()
+    assert_no_axe_violations(page)
+
+
+def test_it_has_an_accessible_password_reset_page(page):
+    page.goto("/mot-de-passe/oubli/")
+    assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("role", RoleCode.values)
+def test_it_has_an_accessible_home_for_each_role(page, contrat_complet, role):
+    user = persona(role, contrat_complet)
+    log_in(page, user)
+    assert page.get_by_role("heading", level=1).inner_text() == "Bonjour Camille"
+    assert page.locator(f"#section-{role}").is_visible()
+    assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/contrat/", "/gouvernance/", "/organisation/", "/organisation/inviter/", "/inconnue/"],
+)
+def test_it_has_accessible_pages_for_the_admin_pdv(page, contrat_complet, path):
+    log_in(page, persona(RoleCode.ADMIN_PDV, contrat_complet))
+    page.goto(path)
+    assert_no_axe_violations(page)
+
+
+def test_it_has_an_accessible_invitation_form_with_errors(page, contrat_complet):
+    log_in(page, persona(RoleCode.PORTEUR, contrat_complet))
+    page.goto("/organisation/inviter/")
+    page.get_by_label("Adresse électronique").fill("porteur@exemple.fr")
+    page.get_by_role("button", name="Envoyer l'invitation").click()
+    assert page.get_by_text("Une personne utilise déjà cette adresse électronique.").is_visible()
+    assert_no_axe_violations(page)
+
+
+def test_it_focuses_the_skip_link_first_and_jumps_to_the_content(page, contrat_complet):
+    log_in(page, persona(RoleCode.ADMIN_PDV, contrat_complet))
+    page.goto("/contrat/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Aller au contenu"
+    assert page.get_by_role("link", name="Aller au contenu").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "contenu"
