@@ -5,11 +5,13 @@ roles (cdv/roles.py via RoleBackend); only the PDV team of a contract changes wh
 from it (perms.can_manage_record).
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from cdv import perms
 from cdv.models import (
@@ -117,6 +119,10 @@ class OrganisationAdmin(ScopedAdmin):
         ("Identifiants", {"fields": ["siret", "rna"]}),
         ("Coordonnées", {"fields": ["adresse", "code_postal", "commune", "email", "telephone"]}),
     ]
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or perms.can_change_organisation(request.user, obj))
 
 
 @admin.register(Role)
@@ -351,10 +357,31 @@ class ThematiqueANCTAdmin(ScopedAdmin):
 # Governance ------------------------------------------------------------------------------
 
 
+class _Download(str):
+    """A file's name whose `url` is a scoped download view, for ClearableFileInput."""
+
+    def __new__(cls, name, url):
+        value = super().__new__(cls, name)
+        value.url = url
+        return value
+
+
+class ScopedFileInput(forms.ClearableFileInput):
+    """Links the current file to a view that checks the reader's scope, never to storage."""
+
+    download_url = None
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        if value and self.download_url:
+            return _Download(str(value).rsplit("/", 1)[-1], self.download_url)
+        return value
+
+
 class ReunionInline(ScopedInline, admin.TabularInline):
     model = Reunion
     extra = 0
-    fields = ["date", "lieu", "compte_rendu"]
+    fields = ["date", "lieu"]
     show_change_link = True
 
 
@@ -376,6 +403,14 @@ class ReunionAdmin(ScopedAdmin):
     date_hierarchy = "date"
     search_fields = ["instance__nom", "lieu", "ordre_du_jour", "decisions"]
     autocomplete_fields = ["instance", "participants"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        widget = ScopedFileInput()
+        if obj is not None and obj.compte_rendu:
+            widget.download_url = reverse("reunion_compte_rendu", args=[obj.pk])
+        form.base_fields["compte_rendu"].widget = widget
+        return form
 
     @admin.display(description="contrat", ordering="instance__contrat__nom")
     def contrat(self, reunion):

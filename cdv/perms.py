@@ -22,6 +22,27 @@ def can_invite_member(user, organisation):
     return user.est_admin_organisation and user.organisation_id == organisation.pk
 
 
+def can_change_organisation(user, organisation):
+    """L'administrateur d'une organisation modifie sa fiche ; l'équipe politique de la ville
+    modifie celles de l'annuaire, sauf les organisations qui portent ou signent un contrat
+    qu'elle ne suit pas."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if user.est_admin_organisation and user.organisation_id == organisation.pk:
+        return True
+    if not user.has_role(RoleCode.ADMIN_PDV):
+        return False
+    from cdv.models import Contrat
+
+    foreign = Contrat.objects.exclude(users=user)
+    return not (
+        foreign.filter(epci=organisation).exists()
+        or foreign.filter(signataires__organisation=organisation).exists()
+    )
+
+
 def grantable_roles(user):
     """On ne peut confier à une personne invitée que des rôles que l'on détient soi-même."""
     roles = Role.objects.all()

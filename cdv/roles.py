@@ -9,6 +9,9 @@ from cdv.enums import RoleCode
 
 VIEW = ("view",)
 EDIT = ("view", "add", "change", "delete")
+# Deleting a contract would cascade to all that hangs from it; organisations are shared by
+# every contract of the instance: neither is deleted from the back office but by superusers.
+KEEP = ("view", "add", "change")
 
 CONTRACT_FRAME = ["contrat", "signataire", "pilier", "axetransversal", "objectif"]
 GOVERNANCE = ["instance", "reunion"]
@@ -16,7 +19,9 @@ GOVERNANCE = ["instance", "reunion"]
 ROLE_PERMISSIONS = {
     RoleCode.ADMIN_PDV: {
         "cdv": {
-            **dict.fromkeys(CONTRACT_FRAME + GOVERNANCE + ["organisation"], EDIT),
+            **dict.fromkeys(CONTRACT_FRAME + GOVERNANCE, EDIT),
+            "contrat": KEEP,
+            "organisation": KEEP,
             "user": ("view", "change"),
             "thematiqueanct": VIEW,
         },

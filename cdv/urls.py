@@ -49,8 +49,3 @@ urlpatterns = [
     path("api/", include(api.urlpatterns)),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

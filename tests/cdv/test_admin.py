@@ -407,3 +407,50 @@ def test_each_record_leads_to_its_contract(cadre, contrat):
     assert contrat_of(contrat) == contrat
     assert contrat_of(contrat.epci) is None
     assert contrat_of(Pilier()) is None
+
+
+# Organisations and minutes -------------------------------------------------------------------
+
+
+def test_admin_pdv_edits_the_directory_but_not_another_contracts_partners(
+    client, agent_agglo, contrat, autre_contrat
+):
+    association = factories.OrganisationFactory(nom="Association du quartier")
+    signataire_ailleurs = factories.SignataireFactory(contrat=autre_contrat).organisation
+    client.force_login(agent_agglo)
+
+    assert client.get(_url(type(association), "change", association.pk)).status_code == 200
+    for organisation in (autre_contrat.epci, signataire_ailleurs):
+        response = client.get(_url(type(organisation), "change", organisation.pk))
+        assert response.status_code == 200
+        assert response.context["title"].startswith("Affichage de")  # read-only view
+        data = {"nom": "Nom détourné", "kind": organisation.kind}
+        client.post(_url(type(organisation), "change", organisation.pk), data)
+        organisation.refresh_from_db()
+        assert organisation.nom != "Nom détourné"
+
+
+def test_admin_pdv_deletes_neither_contracts_nor_organisations(client, agent_agglo, contrat):
+    client.force_login(agent_agglo)
+
+    assert client.get(_url(Contrat, "delete", contrat.pk)).status_code == 403
+    organisation = factories.OrganisationFactory()
+    assert client.get(_url(type(organisation), "delete", organisation.pk)).status_code == 403
+    assert Contrat.objects.filter(pk=contrat.pk).exists()
+
+
+def test_the_minutes_link_goes_through_the_scoped_download(client, agent_agglo, contrat):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    reunion = factories.ReunionFactory(
+        instance=factories.InstanceFactory(contrat=contrat),
+        compte_rendu=SimpleUploadedFile("cr-copil.pdf", b"%PDF-1.4 compte rendu"),
+    )
+    client.force_login(agent_agglo)
+
+    page = client.get(_url(type(reunion), "change", reunion.pk)).content.decode()
+
+    download = reverse("reunion_compte_rendu", args=[reunion.pk])
+    assert f'href="{download}"' in page
+    assert "/media/" not in page
+    assert client.get(download).status_code == 200
