@@ -5,12 +5,10 @@ and only the PDV team of a contract writes its frame and governance (perms.py).
 """
 
 import copy
-import os
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse, Http404
 from django.urls import include, path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -24,6 +22,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from cdv import filters, perms
+from cdv.files import attachment_response
 from cdv.models import (
     AxeTransversal,
     Contrat,
@@ -432,16 +431,7 @@ class ReunionViewSet(ContratWriteViewSet):
     @action(detail=True, methods=["get"], url_path="compte-rendu", url_name="compte-rendu")
     def telecharger_compte_rendu(self, request, pk=None):
         """Le compte rendu de la réunion, si elle en a un et si vous suivez son contrat."""
-        reunion = self.get_object()
-        if not reunion.compte_rendu:
-            raise Http404("Cette réunion n'a pas de compte rendu.")
-        try:
-            fichier = reunion.compte_rendu.open("rb")
-        except FileNotFoundError:
-            raise Http404("Le fichier du compte rendu est introuvable.") from None
-        return FileResponse(
-            fichier, as_attachment=True, filename=os.path.basename(reunion.compte_rendu.name)
-        )
+        return attachment_response(self.get_object().compte_rendu)
 
 
 class MoiView(LoginNotRequiredMixin, APIView):

@@ -1,13 +1,12 @@
 """Pages of the contract core: home, contract, governance, organisation, sign-in."""
 
 import functools
-import posixpath
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from cdv import perms, services
 from cdv.enums import NiveauObjectif, RoleCode
+from cdv.files import attachment_response
 from cdv.forms import ContratChoiceForm, InvitationForm, LoginForm
 from cdv.models import Contrat, Instance, Objectif, Reunion, User
 from cdv.selectors import SESSION_KEY, contrat_chiffres, contrat_courant
@@ -164,16 +164,7 @@ def reunion_detail(request, pk):
 
 @permission_required(perms.can_view_gouvernance)
 def reunion_compte_rendu(request, pk):
-    reunion = _reunion(request, pk)
-    if not reunion.compte_rendu:
-        raise Http404("Cette réunion n'a pas de compte rendu.")
-    try:
-        fichier = reunion.compte_rendu.open("rb")
-    except FileNotFoundError:
-        raise Http404("Le fichier du compte rendu est introuvable.") from None
-    return FileResponse(
-        fichier, as_attachment=True, filename=posixpath.basename(reunion.compte_rendu.name)
-    )
+    return attachment_response(_reunion(request, pk).compte_rendu)
 
 
 def organisation_detail(request):
