@@ -55,6 +55,18 @@ def user_invite(*, inviter, email, first_name, last_name, roles, est_admin_organ
     return user
 
 
+def invitation_resend(*, inviter, user):
+    """Send the invitation again to a person of the inviter's organisation who has not yet
+    chosen a password (the link of the first one expires after PASSWORD_RESET_TIMEOUT)."""
+    if not perms.can_invite_member(inviter, user.organisation):
+        raise PermissionDenied("Vous ne pouvez pas inviter de personne dans cette organisation.")
+    if user.has_usable_password():
+        raise ValidationError("Cette personne a déjà choisi son mot de passe.")
+    from cdv.tasks import send_invitation_email
+
+    transaction.on_commit(lambda: send_invitation_email.delay(user.pk))
+
+
 def password_setup_url(user):
     """Absolute link to the page where `user` chooses a password (valid PASSWORD_RESET_TIMEOUT)."""
     path = reverse(

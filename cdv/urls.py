@@ -19,6 +19,11 @@ urlpatterns = [
     ),
     path("organisation/", views.organisation_detail, name="organisation_detail"),
     path("organisation/inviter/", views.organisation_invite, name="organisation_invite"),
+    path(
+        "organisation/membres/<int:pk>/relancer/",
+        views.organisation_reinvite,
+        name="organisation_reinvite",
+    ),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -179,6 +179,21 @@ def organisation_detail(request):
     return render(request, "cdv/organisation_detail.html", context)
 
 
+@require_POST
+def organisation_reinvite(request, pk):
+    user = request.user
+    if not perms.can_invite_member(user, user.organisation):
+        raise PermissionDenied
+    membre = get_object_or_404(_members(user, user.organisation), pk=pk)
+    try:
+        services.invitation_resend(inviter=user, user=membre)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"Invitation renvoyée à {membre.email}.")
+    return redirect("organisation_detail")
+
+
 def organisation_invite(request):
     user = request.user
     organisation = user.organisation

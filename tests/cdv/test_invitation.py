@@ -237,3 +237,50 @@ def test_it_shows_the_services_refusal_next_to_the_field(client, agent_agglo, mo
     )
     assert response.status_code == 200
     assert "Une personne utilise déjà cette adresse électronique." in response.content.decode()
+
+
+def test_an_administrator_sends_a_pending_invitation_again(
+    client, porteur, django_capture_on_commit_callbacks
+):
+    pending = factories.UserFactory(organisation=porteur.organisation, roles=[RoleCode.PORTEUR])
+    pending.set_unusable_password()
+    pending.save()
+    client.force_login(porteur)
+
+    page = client.get(reverse("organisation_detail")).content.decode()
+    assert "invitation en attente" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("organisation_reinvite", args=[pending.pk]), follow=True)
+
+    assert f"Invitation renvoyée à {pending.email}." in response.content.decode()
+    assert [message.to for message in mail.outbox] == [[pending.email]]
+    assert link_in(mail.outbox[0]).startswith("/mot-de-passe/nouveau/")
+
+
+def test_it_does_not_resend_to_an_active_member_nor_outside_the_organisation(
+    client, porteur, outsider, django_capture_on_commit_callbacks
+):
+    actif = factories.UserFactory(organisation=porteur.organisation, roles=[RoleCode.PORTEUR])
+    client.force_login(porteur)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("organisation_reinvite", args=[actif.pk]), follow=True)
+        other = client.post(reverse("organisation_reinvite", args=[outsider.pk]))
+
+    assert "Cette personne a déjà choisi son mot de passe." in response.content.decode()
+    assert other.status_code == 404
+    assert mail.outbox == []
+
+
+def test_a_plain_member_cannot_resend_invitations(client, porteur, outsider):
+    collegue = factories.UserFactory(organisation=outsider.organisation)
+    client.force_login(outsider)
+
+    assert client.post(reverse("organisation_reinvite", args=[collegue.pk])).status_code == 403
+    assert "Renvoyer" not in client.get(reverse("organisation_detail")).content.decode()
+
+
+def test_the_service_refuses_to_resend_for_another_organisation(porteur, outsider):
+    outsider.set_unusable_password()
+    with pytest.raises(PermissionDenied):
+        services.invitation_resend(inviter=porteur, user=outsider)
