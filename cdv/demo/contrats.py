@@ -1,7 +1,8 @@
-"""The two generations of Carcassonne Agglo's contract, from the final evaluation (June 2022).
+"""Carcassonne Agglo's 2015 contract, from its final evaluation (June 2022); the pillars.
 
 The strategic orientations and operational objectives of the 2015 contract are those the
 evaluation report quotes from the signed contract; its OCR'd text is rewritten as sentences.
+The 2024 generation, "Engagements Quartiers 2030", lives in the contrat2024 module.
 """
 
 import datetime
@@ -27,25 +28,6 @@ AXES_2015 = [
     "Lutte contre les discriminations",
     "Citoyenneté et valeurs de la République",
     "Prévention de la radicalisation",
-]
-
-CONTRAT_2024 = {
-    "nom": "Engagements Quartiers 2030 — Carcassonne Agglo",
-    "annee_debut": 2024,
-    "annee_fin": 2030,
-    # Not in the reference material: left empty rather than invented.
-    "date_signature": None,
-    "code": "CN01102I",
-}
-
-# The 2024 generation keeps the three pillars and puts the ecological transition and the
-# residents' participation among the cross-cutting priorities, as "Quartiers 2030" asks.
-AXES_2024 = [
-    "Jeunesse",
-    "Égalité entre les femmes et les hommes",
-    "Lutte contre les discriminations",
-    "Transition écologique",
-    "Participation des habitants",
 ]
 
 # Pillar → [(orientation stratégique, [objectifs opérationnels])]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from cdv.demo import contrats, gouvernance
+from cdv.demo import contrat2024, contrats, gouvernance
 from cdv.demo.organisations import ORGANISATIONS
 from cdv.enums import NiveauObjectif, RoleCode
 from cdv.models import (
@@ -127,8 +127,8 @@ def _load_contrat(report, epci, data, axes):
     return contrat, piliers
 
 
-def _load_objectifs(report, piliers):
-    for pilier_nom, orientations in contrats.OBJECTIFS_2015.items():
+def _load_objectifs(report, piliers, objectifs):
+    for pilier_nom, orientations in objectifs.items():
         pilier = piliers[pilier_nom]
         for ordre, (intitule, operationnels) in enumerate(orientations, 1):
             orientation = _upsert(
@@ -148,8 +148,8 @@ def _load_objectifs(report, piliers):
                 )
 
 
-def _load_signataires(report, contrat, orgs):
-    for key, qualite in contrats.SIGNATAIRES_2015.items():
+def _load_signataires(report, contrat, orgs, signataires):
+    for key, qualite in signataires.items():
         _upsert(
             report,
             Signataire,
@@ -159,13 +159,13 @@ def _load_signataires(report, contrat, orgs):
         )
 
 
-def _load_gouvernance(report, contrat, orgs):
+def _load_gouvernance(report, contrat, orgs, instances_data, reunions):
     instances = {}
-    for nom, (kind, membres) in gouvernance.INSTANCES_2015.items():
+    for nom, (kind, membres) in instances_data.items():
         instance = _upsert(report, Instance, {"contrat": contrat, "nom": nom}, kind=kind)
         instance.membres.set([orgs[key] for key in membres])
         instances[nom] = (instance, membres)
-    for nom, date, lieu, odj, presents, detail, decisions in gouvernance.REUNIONS_2015:
+    for nom, date, lieu, odj, presents, detail, decisions in reunions:
         instance, membres = instances[nom]
         reunion = _upsert(
             report,
@@ -176,7 +176,9 @@ def _load_gouvernance(report, contrat, orgs):
             participants_detail=detail,
             decisions=decisions,
         )
-        reunion.participants.set([orgs[key] for key in (presents or membres)])
+        # None: every member attended; an empty list: the meeting is still ahead.
+        present = membres if presents is None else presents
+        reunion.participants.set([orgs[key] for key in present])
 
 
 def _load_user(report, email, password, **values):
@@ -238,12 +240,21 @@ def demo_load(*, password):
     contrat_2015, piliers_2015 = _load_contrat(
         report, epci, contrats.CONTRAT_2015, contrats.AXES_2015
     )
-    _load_objectifs(report, piliers_2015)
-    _load_signataires(report, contrat_2015, orgs)
-    _load_gouvernance(report, contrat_2015, orgs)
+    _load_objectifs(report, piliers_2015, contrats.OBJECTIFS_2015)
+    _load_signataires(report, contrat_2015, orgs, contrats.SIGNATAIRES_2015)
+    _load_gouvernance(
+        report, contrat_2015, orgs, gouvernance.INSTANCES_2015, gouvernance.REUNIONS_2015
+    )
 
-    # The 2024 generation: only its frame, to show two generations side by side.
-    contrat_2024, _ = _load_contrat(report, epci, contrats.CONTRAT_2024, contrats.AXES_2024)
+    # The 2024 generation, the newest contract users land on: illustrative content.
+    contrat_2024, piliers_2024 = _load_contrat(
+        report, epci, contrat2024.CONTRAT_2024, contrat2024.AXES_2024
+    )
+    _load_objectifs(report, piliers_2024, contrat2024.OBJECTIFS_2024)
+    _load_signataires(report, contrat_2024, orgs, contrat2024.SIGNATAIRES_2024)
+    _load_gouvernance(
+        report, contrat_2024, orgs, contrat2024.INSTANCES_2024, contrat2024.REUNIONS_2024
+    )
 
     _load_users(report, orgs, [contrat_2015, contrat_2024], password)
     return report

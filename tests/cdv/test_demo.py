@@ -1,3 +1,4 @@
+import datetime
 from io import StringIO
 
 import pytest
@@ -9,7 +10,7 @@ from stdnum.fr import siret
 
 from cdv.demo.loader import DEMO_USERS, SUPERUSER_EMAIL
 from cdv.enums import NiveauObjectif, OrganisationKind, RoleCode
-from cdv.models import Contrat, Organisation, Pilier, User
+from cdv.models import Contrat, Organisation, Pilier, Reunion, User
 from cdv.validators import RNA_RE
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +84,28 @@ def test_it_loads_the_2024_generation_beside_the_2015_one(demo):
     assert (contrat.annee_debut, contrat.annee_fin) == (2024, 2030)
     assert contrat.piliers.count() == 3
     assert contrat.axes.count() == 5
+
+
+def test_the_2024_contract_has_signatories_objectives_and_governance(demo):
+    contrat = Contrat.objects.get(code="CN01102I")
+    assert contrat.date_signature == datetime.date(2024, 6, 27)
+    assert contrat.signataires.count() == 18
+    assert contrat.signataires.filter(organisation__sigle="France Travail").exists()
+    assert not contrat.signataires.filter(date_signature__isnull=True).exists()
+    piliers = contrat.piliers.all()
+    assert len(piliers) == 3
+    for pilier in piliers:
+        orientations = pilier.objectifs.filter(niveau=NiveauObjectif.ORIENTATION)
+        assert orientations.count() == 3, pilier.nom
+        for orientation in orientations:
+            assert 2 <= orientation.objectifs_operationnels.count() <= 4, orientation.intitule
+    instances = contrat.instances.all()
+    assert {i.kind for i in instances} == {"copil", "cotech"}
+    assert all(instance.membres.exists() for instance in instances)
+    reunions = Reunion.objects.filter(instance__contrat=contrat)
+    assert reunions.filter(date__year__in=[2025, 2026]).count() >= 2
+    # "Later than the day the demo was written": the home page then shows a next meeting.
+    assert reunions.filter(date__gt=datetime.date(2026, 11, 25)).exists()
 
 
 def test_it_loads_the_governance_of_the_contract(demo):
