@@ -51,6 +51,6 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("healthz", health.healthz, name="healthz"),
-    path("api/", include(api.urlpatterns)),
+    path("api/v1/", include(api.urlpatterns)),
     path("admin/", admin.site.urls),
 ]
