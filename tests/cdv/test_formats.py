@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.template import Context, Template
 
-from cdv.templatetags.cdv_tags import jour, montant
+from cdv.formats import jour, montant
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,54 @@
+"""E-mails sent when an action moves along the workflow."""
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from cdv.enums import RoleCode
+from cdv.models import User
+from programmation.enums import EtatAction
+from programmation.models import TransitionAction
+
+
+def transition_recipients(step):
+    """The porteur's people, the assigned instructor and, when opinions are sought, the
+    solicited funders' instructors; never the author of the step."""
+    action = step.action
+    porteurs = User.objects.filter(organisation_id=action.porteur_id, roles__code=RoleCode.PORTEUR)
+    recipients = set(porteurs.filter(is_active=True).values_list("email", flat=True))
+    if action.instructeur_id and action.instructeur.is_active:
+        recipients.add(action.instructeur.email)
+    if step.etat_apres == EtatAction.AVIS_FINANCEURS:
+        financeurs = User.objects.filter(
+            is_active=True,
+            roles__code=RoleCode.INSTRUCTEUR_FINANCEUR,
+            organisation__in=action.financements.values("financeur"),
+            contrats=action.appel.contrat_id,
+        )
+        recipients.update(financeurs.values_list("email", flat=True))
+    recipients.discard(step.auteur.email)
+    return sorted(recipients)
+
+
+def transition_notify(*, transition_id):
+    """E-mail the people concerned by one step; returns how many were written to."""
+    step = (
+        TransitionAction.objects.select_related("action__appel", "action__instructeur", "auteur")
+        .filter(pk=transition_id)
+        .first()
+    )
+    if step is None:
+        return 0
+    recipients = transition_recipients(step)
+    if not recipients:
+        return 0
+    context = {
+        "step": step,
+        "action": step.action,
+        "url": settings.SITE_URL.rstrip("/") + reverse("home"),
+    }
+    subject = render_to_string("programmation/email/transition_subject.txt", context).strip()
+    body = render_to_string("programmation/email/transition.txt", context)
+    send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in recipients])
+    return len(recipients)

@@ -1,0 +1,68 @@
+"""Permission rules of the programmation. Pages, API and services call these."""
+
+from cdv.enums import RoleCode
+from programmation.enums import ETATS_MODIFIABLES_PORTEUR, TRANSITIONS, EtatAction
+
+
+def _follows_contract(user, action):
+    return user.contrats.filter(pk=action.appel.contrat_id).exists()
+
+
+def _is_solicited(user, action):
+    return action.financements.filter(financeur_id=user.organisation_id).exists()
+
+
+def acts_as(user, action, role):
+    """Whether `user` holds `role` on this very action (its organisation, contract, funder)."""
+    if not user.has_role(role):
+        return False
+    if role == RoleCode.PORTEUR:
+        return user.organisation_id is not None and user.organisation_id == action.porteur_id
+    if role == RoleCode.ADMIN_PDV:
+        return _follows_contract(user, action)
+    if role == RoleCode.INSTRUCTEUR_FINANCEUR:
+        return (
+            user.organisation_id is not None
+            and _follows_contract(user, action)
+            and _is_solicited(user, action)
+        )
+    return False
+
+
+def can_transition(user, action, code):
+    """Une étape du circuit n'est franchie que depuis les états prévus par la table des
+    transitions, et par un rôle qu'elle autorise, exercé sur cette action."""
+    transition = TRANSITIONS.get(code)
+    if transition is None or action.etat not in transition.sources:
+        return False
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return any(acts_as(user, action, role) for role in transition.roles)
+
+
+def available_transitions(user, action):
+    """The steps `user` may take on `action` now, in the table's order."""
+    return [t for code, t in TRANSITIONS.items() if can_transition(user, action, code)]
+
+
+def can_edit_application(user, action):
+    """Le porteur modifie sa demande tant qu'elle est en brouillon ou à compléter."""
+    return action.etat in ETATS_MODIFIABLES_PORTEUR and (
+        user.is_superuser or acts_as(user, action, RoleCode.PORTEUR)
+    )
+
+
+def can_give_avis(user, action):
+    """Un financeur sollicité rend son avis pendant la phase d'avis des financeurs."""
+    return action.etat == EtatAction.AVIS_FINANCEURS and acts_as(
+        user, action, RoleCode.INSTRUCTEUR_FINANCEUR
+    )
+
+
+def can_read_private_annotations(user, action):
+    """Les annotations privées des avis ne sont lues que par les instructeurs de l'action."""
+    return user.is_superuser or any(
+        acts_as(user, action, role) for role in (RoleCode.ADMIN_PDV, RoleCode.INSTRUCTEUR_FINANCEUR)
+    )

@@ -1,0 +1,16 @@
+"""Celery tasks of the programmation: thin, idempotent wrappers around services."""
+
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from programmation import notifications
+
+
+@shared_task(
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def notify_transition(transition_id):
+    return notifications.transition_notify(transition_id=transition_id)

@@ -1,0 +1,109 @@
+"""Factories of the programmation, with Traits for the usual shapes of an application."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from factory.django import DjangoModelFactory
+
+from programmation import models
+from programmation.enums import EtatAppel, NatureFinancement
+from quartiers.enums import QuartierKind
+from quartiers.models import Quartier
+from tests import factories
+
+
+class QuartierFactory(DjangoModelFactory):
+    class Meta:
+        model = Quartier
+
+    contrat = factory.SubFactory(factories.ContratFactory)
+    kind = QuartierKind.QPV
+    code = factory.Sequence(lambda n: f"QN{n:06d}")
+    nom = factory.Sequence(lambda n: f"Quartier {n}")
+    population = 2000
+
+
+class AppelFactory(DjangoModelFactory):
+    class Meta:
+        model = models.AppelAProjets
+
+    contrat = factory.SubFactory(factories.ContratFactory)
+    annee = 2026
+    titre = factory.Sequence(lambda n: f"Appel à projets {n}")
+    etat = EtatAppel.OUVERT
+    date_ouverture = datetime.date(2026, 1, 5)
+    date_cloture = datetime.date(2026, 2, 27)
+    date_limite_instruction = datetime.date(2026, 3, 20)
+    date_comite = datetime.date(2026, 4, 10)
+    date_limite_bilan = datetime.date(2027, 6, 30)
+
+
+class ActionFactory(DjangoModelFactory):
+    """A draft application, with only its title."""
+
+    class Meta:
+        model = models.Action
+        skip_postgeneration_save = True
+
+    appel = factory.SubFactory(AppelFactory)
+    porteur = factory.SubFactory(factories.OrganisationFactory)
+    intitule = factory.Sequence(lambda n: f"Action {n}")
+
+
+class ActionCompleteFactory(ActionFactory):
+    """A draft with everything a submission checks, and a balanced budget:
+    charges 64 = 8 000 € + 61 = 2 000 €; produits 74 = 6 000 € (asked from the contract's
+    EPCI, the one solicited funder) + 70 = 4 000 €; one quartier at 100 %; one indicator."""
+
+    description = "Ateliers hebdomadaires de soutien scolaire."
+    objectifs_action = "Améliorer les résultats scolaires."
+    public_vise = "Collégiens du quartier"
+    beneficiaires_prevus = 40
+    lieux = "Maison de quartier"
+    date_debut = datetime.date(2026, 9, 1)
+    date_fin = datetime.date(2027, 6, 30)
+    pilier = factory.SubFactory(
+        factories.PilierFactory, contrat=factory.SelfAttribute("..appel.contrat")
+    )
+    objectif = factory.SubFactory(
+        factories.ObjectifFactory, operationnel=True, pilier=factory.SelfAttribute("..pilier")
+    )
+
+    @factory.post_generation
+    def budget(self, create, extracted, **kwargs):
+        if not create:
+            return
+        financeur = self.appel.contrat.epci
+        FinancementFactory(action=self, financeur=financeur, montant_demande=Decimal("6000"))
+        for compte, montant, fin in [
+            ("64", "8000", None),
+            ("61", "2000", None),
+            ("74", "6000", financeur),
+            ("70", "4000", None),
+        ]:
+            LigneBudgetFactory(
+                action=self, compte=compte, montant_previsionnel=Decimal(montant), financeur=fin
+            )
+        quartier = QuartierFactory(contrat=self.appel.contrat)
+        models.ActionQuartier.objects.create(action=self, quartier=quartier, part=Decimal("100"))
+        models.Indicateur.objects.create(action=self, libelle="Élèves suivis", cible=40)
+
+
+class FinancementFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Financement
+
+    action = factory.SubFactory(ActionFactory)
+    financeur = factory.SubFactory(factories.OrganisationFactory, etat=True)
+    nature = NatureFinancement.SPECIFIQUE
+    montant_demande = Decimal("5000")
+
+
+class LigneBudgetFactory(DjangoModelFactory):
+    class Meta:
+        model = models.LigneBudget
+
+    action = factory.SubFactory(ActionFactory)
+    compte = "64"
+    montant_previsionnel = Decimal("1000")
