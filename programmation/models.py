@@ -490,6 +490,16 @@ class Avis(models.Model):
         return f"{self.get_sens_display()} — {self.financeur}"
 
 
+class TransitionQuerySet(ActionScopedQuerySet):
+    """The history is append-only, in bulk too (deleting an action still takes its history)."""
+
+    def update(self, **kwargs):
+        raise ValidationError("L'historique d'une action ne se modifie pas.")
+
+    def delete(self):
+        raise ValidationError("L'historique d'une action ne se supprime pas.")
+
+
 class TransitionAction(models.Model):
     """One step of an action's workflow, recorded once and never changed."""
 
@@ -508,7 +518,7 @@ class TransitionAction(models.Model):
     date = models.DateTimeField("date", default=timezone.now)
     commentaire = models.TextField("commentaire", blank=True)
 
-    objects = ActionScopedQuerySet.as_manager()
+    objects = TransitionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "étape du circuit"

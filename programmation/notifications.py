@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from cdv.enums import RoleCode
 from cdv.models import User
@@ -12,23 +12,40 @@ from programmation.models import TransitionAction
 
 
 def transition_recipients(step):
-    """The porteur's people, the assigned instructor and, when opinions are sought, the
-    solicited funders' instructors; never the author of the step."""
+    """The porteur's people, the assigned instructor (the contract's PDV team while none is
+    assigned) and, when opinions are sought, the solicited funders' instructors; never the
+    author of the step."""
     action = step.action
+    contrat_id = action.appel.contrat_id
     porteurs = User.objects.filter(organisation_id=action.porteur_id, roles__code=RoleCode.PORTEUR)
     recipients = set(porteurs.filter(is_active=True).values_list("email", flat=True))
-    if action.instructeur_id and action.instructeur.is_active:
-        recipients.add(action.instructeur.email)
+    if action.instructeur_id:
+        if action.instructeur.is_active:
+            recipients.add(action.instructeur.email)
+    elif not (step.etat_avant == EtatAction.BROUILLON and step.etat_apres != EtatAction.DEPOSEE):
+        # A new application must reach someone who will take it into instruction (staff
+        # never saw a draft: abandoning one concerns the porteur alone).
+        equipe = User.objects.filter(
+            is_active=True, roles__code=RoleCode.ADMIN_PDV, contrats=contrat_id
+        )
+        recipients.update(equipe.values_list("email", flat=True))
     if step.etat_apres == EtatAction.AVIS_FINANCEURS:
         financeurs = User.objects.filter(
             is_active=True,
             roles__code=RoleCode.INSTRUCTEUR_FINANCEUR,
             organisation__in=action.financements.values("financeur"),
-            contrats=action.appel.contrat_id,
+            contrats=contrat_id,
         )
         recipients.update(financeurs.values_list("email", flat=True))
     recipients.discard(step.auteur.email)
     return sorted(recipients)
+
+
+def _action_path(action):
+    try:
+        return reverse("programmation:action_detail", args=[action.pk])
+    except NoReverseMatch:  # the action's page is not routed: the home page will do
+        return reverse("home")
 
 
 def transition_notify(*, transition_id):
@@ -46,9 +63,11 @@ def transition_notify(*, transition_id):
     context = {
         "step": step,
         "action": step.action,
-        "url": settings.SITE_URL.rstrip("/") + reverse("home"),
+        "url": settings.SITE_URL.rstrip("/") + _action_path(step.action),
     }
-    subject = render_to_string("programmation/email/transition_subject.txt", context).strip()
+    subject = render_to_string("programmation/email/transition_subject.txt", context)
+    # A header holds one line: a title typed with a line break must not break the mail.
+    subject = " ".join(subject.split())
     body = render_to_string("programmation/email/transition.txt", context)
     send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in recipients])
     return len(recipients)

@@ -14,7 +14,7 @@ def _is_solicited(user, action):
 
 def acts_as(user, action, role):
     """Whether `user` holds `role` on this very action (its organisation, contract, funder)."""
-    if not user.has_role(role):
+    if not user.is_authenticated or not user.has_role(role):
         return False
     if role == RoleCode.PORTEUR:
         return user.organisation_id is not None and user.organisation_id == action.porteur_id
@@ -49,8 +49,10 @@ def available_transitions(user, action):
 
 def can_edit_application(user, action):
     """Le porteur modifie sa demande tant qu'elle est en brouillon ou à compléter."""
-    return action.etat in ETATS_MODIFIABLES_PORTEUR and (
-        user.is_superuser or acts_as(user, action, RoleCode.PORTEUR)
+    return (
+        action.etat in ETATS_MODIFIABLES_PORTEUR
+        and user.is_authenticated
+        and (user.is_superuser or acts_as(user, action, RoleCode.PORTEUR))
     )
 
 
@@ -63,6 +65,8 @@ def can_give_avis(user, action):
 
 def can_read_private_annotations(user, action):
     """Les annotations privées des avis ne sont lues que par les instructeurs de l'action."""
+    if not user.is_authenticated:
+        return False
     return user.is_superuser or any(
         acts_as(user, action, role) for role in (RoleCode.ADMIN_PDV, RoleCode.INSTRUCTEUR_FINANCEUR)
     )

@@ -1,23 +1,42 @@
 """Writes of the programmation: keyword-only, one transaction, history and notifications."""
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.formats import number_format
 
 from cdv.formats import montant
 from programmation import perms, selectors
 from programmation.enums import COMPTE_SUBVENTIONS, TRANSITIONS
-from programmation.models import Action, Avis, TransitionAction
+from programmation.models import Action, Avis, Financement, TransitionAction
 
 CENT = Decimal("100")
+REQUIRED = "Ce champ est obligatoire pour déposer la demande."
 # Codes whose application must be complete: the porteur hands it over to the instructors.
 SUBMISSIONS = {"deposer", "completer"}
 # Codes that need a comment explaining them to the porteur.
 COMMENT_REQUIRED = {"demander_complements", "demander_complements_bilan", "refuser", "ajourner"}
+# What a programming committee decides for one action.
+COMITE_DECISIONS = {"programmer", "refuser", "ajourner"}
+
+
+def _pourcentage(value):
+    """90.00 → "90", 92.50 → "92,5": a share as people write it."""
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def _to_decimal(value, field):
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: "Indiquez un montant en euros."}) from None
 
 
 def action_submission_errors(action):
@@ -32,11 +51,11 @@ def action_submission_errors(action):
         errors.setdefault(field, []).append(message)
 
     for field in ("intitule", "description", "public_vise", "lieux"):
-        if not getattr(action, field).strip():
-            add(field, "Ce champ est obligatoire pour déposer la demande.")
-    for field in ("pilier", "objectif", "date_debut", "date_fin", "beneficiaires_prevus"):
+        if not (getattr(action, field) or "").strip():
+            add(field, REQUIRED)
+    for field in ("pilier_id", "objectif_id", "date_debut", "date_fin", "beneficiaires_prevus"):
         if getattr(action, field) is None:
-            add(field, "Ce champ est obligatoire pour déposer la demande.")
+            add(field.removesuffix("_id"), REQUIRED)
     try:
         action.clean()
     except ValidationError as exc:
@@ -58,7 +77,7 @@ def action_submission_errors(action):
     elif parts != CENT:
         add(
             "quartiers",
-            f"Les parts des quartiers totalisent {number_format(parts)} % au lieu de 100 %.",
+            f"Les parts des quartiers totalisent {_pourcentage(parts)} % au lieu de 100 %.",
         )
 
     if demande <= 0:
@@ -73,18 +92,54 @@ def action_submission_errors(action):
             f"{montant(totaux.produits)} de produits.",
         )
     if totaux.charges_en_nature != totaux.produits_en_nature:
-        add("budget", "Les contributions en nature (comptes 86 et 87) doivent s'équilibrer.")
-    for financement in action.financements.select_related("financeur"):
-        ligne = action.lignes_budget.filter(
-            compte=COMPTE_SUBVENTIONS, financeur=financement.financeur
-        ).aggregate(total=Sum("montant_previsionnel"))["total"]
-        if ligne != financement.montant_demande:
+        add(
+            "budget",
+            "Les contributions en nature doivent s'équilibrer : "
+            f"{montant(totaux.charges_en_nature)} au compte 86 pour "
+            f"{montant(totaux.produits_en_nature)} au compte 87.",
+        )
+    # Per funder, as one funder may be asked for specific credits and ordinary budgets.
+    demandes = (
+        action.financements.values("financeur", "financeur__nom")
+        .annotate(total=Sum("montant_demande"))
+        .order_by("financeur__nom")
+    )
+    lignes = dict(
+        action.lignes_budget.filter(compte=COMPTE_SUBVENTIONS, financeur__isnull=False)
+        .values("financeur")
+        .annotate(total=Sum("montant_previsionnel"))
+        .values_list("financeur", "total")
+    )
+    for demandee in demandes:
+        ligne = lignes.get(demandee["financeur"])
+        if ligne is None:
             add(
                 "budget",
-                f"La subvention demandée à {financement.financeur.nom} "
-                f"({montant(financement.montant_demande)}) doit figurer au compte 74 du budget.",
+                f"La subvention demandée à {demandee['financeur__nom']} "
+                f"({montant(demandee['total'])}) doit figurer au compte 74 du budget.",
+            )
+        elif ligne != demandee["total"]:
+            add(
+                "budget",
+                f"La subvention demandée à {demandee['financeur__nom']} "
+                f"({montant(demandee['total'])}) diffère de celle inscrite au compte 74 "
+                f"du budget ({montant(ligne)}).",
             )
     return errors
+
+
+def _lock(action):
+    return Action.objects.select_for_update(of=("self",)).select_related("appel").get(pk=action.pk)
+
+
+def _check_transition(user, action, code):
+    if code not in TRANSITIONS:
+        raise ValidationError(f"Étape inconnue : {code}.")
+    if not perms.can_transition(user, action, code):
+        raise PermissionDenied(
+            f"Vous ne pouvez pas « {TRANSITIONS[code].label.lower()} » "
+            f"une action à l'état « {action.get_etat_display()} »."
+        )
 
 
 @transaction.atomic
@@ -93,18 +148,12 @@ def action_transition(*, action, code, user, commentaire=""):
 
     The row is locked so that two people cannot take concurrent steps; the rule is
     checked again on the locked row. Notifications leave once the transaction commits.
+    Returns the action as saved (the instance passed in is not updated).
     """
-    action = (
-        Action.objects.select_for_update(of=("self",)).select_related("appel").get(pk=action.pk)
-    )
-    if code not in TRANSITIONS:
-        raise ValidationError(f"Étape inconnue : {code}.")
-    if not perms.can_transition(user, action, code):
-        raise PermissionDenied(
-            f"Vous ne pouvez pas « {TRANSITIONS[code].label.lower()} » "
-            f"une action à l'état « {action.get_etat_display()} »."
-        )
-    if code in COMMENT_REQUIRED and not commentaire.strip():
+    action = _lock(action)
+    _check_transition(user, action, code)
+    commentaire = (commentaire or "").strip()
+    if code in COMMENT_REQUIRED and not commentaire:
         raise ValidationError({"commentaire": "Expliquez cette décision au porteur."})
     if code in SUBMISSIONS:
         errors = action_submission_errors(action)
@@ -127,33 +176,33 @@ def action_transition(*, action, code, user, commentaire=""):
         etat_avant=etat_avant,
         etat_apres=action.etat,
         auteur=user,
-        commentaire=commentaire.strip(),
+        commentaire=commentaire,
     )
     from programmation.tasks import notify_transition
 
-    transaction.on_commit(lambda: notify_transition.delay(step.pk))
+    # Robust: once the step is committed, a broker outage must not turn it into an error page.
+    transaction.on_commit(lambda: notify_transition.delay(step.pk), robust=True)
     return action
 
 
 @transaction.atomic
 def avis_record(*, action, user, sens, montant_propose=None, commentaire="", annotation_privee=""):
-    """Record (or revise) the opinion of the user's organisation on a solicited action."""
-    action = Action.objects.select_for_update(of=("self",)).get(pk=action.pk)
+    """Record (or revise) the opinion of the user's organisation on a solicited action;
+    the proposed amount is copied to that funder's financing lines."""
+    action = _lock(action)
     if not perms.can_give_avis(user, action):
         raise PermissionDenied("Votre organisation ne peut pas rendre d'avis sur cette action.")
-    avis, _ = Avis.objects.update_or_create(
-        action=action,
-        financeur_id=user.organisation_id,
-        defaults={
-            "auteur": user,
-            "sens": sens,
-            "montant_propose": montant_propose,
-            "commentaire": commentaire,
-            "annotation_privee": annotation_privee,
-            "date": timezone.now(),
-        },
-    )
+    montant_propose = _to_decimal(montant_propose, "montant_propose")
+    avis = Avis.objects.filter(action=action, financeur_id=user.organisation_id).first()
+    avis = avis or Avis(action=action, financeur_id=user.organisation_id)
+    avis.auteur = user
+    avis.sens = sens
+    avis.montant_propose = montant_propose
+    avis.commentaire = commentaire
+    avis.annotation_privee = annotation_privee
+    avis.date = timezone.now()
     avis.full_clean()
+    avis.save()
     action.financements.filter(financeur_id=user.organisation_id).update(
         montant_propose=montant_propose
     )
@@ -164,15 +213,45 @@ def avis_record(*, action, user, sens, montant_propose=None, commentaire="", ann
 def comite_decide(*, action, user, code, montants=None, commentaire=""):
     """The committee's decision on one action: programmer (with the amount granted by each
     funder, {financement_id: amount}), refuser or ajourner."""
-    if code not in {"programmer", "refuser", "ajourner"}:
+    if code not in COMITE_DECISIONS:
         raise ValidationError(f"Décision inconnue : {code}.")
+    locked = _lock(action)
+    # The rule first: nobody learns about, or writes, the amounts of an action they cannot decide.
+    _check_transition(user, locked, code)
     if code == "programmer":
-        financements = {f.pk: f for f in action.financements.all()}
-        for pk, montant in (montants or {}).items():
-            if pk not in financements:
-                raise ValidationError({"financements": "Ce financement n'est pas sur l'action."})
-            if montant is not None and montant < 0:
+        financements = {f.pk: f for f in Financement.objects.filter(action=locked)}
+        for pk, value in (montants or {}).items():
+            try:
+                financement = financements[int(pk)]
+            except (KeyError, TypeError, ValueError):
+                raise ValidationError(
+                    {"financements": "Ce financement n'est pas sur l'action."}
+                ) from None
+            accorde = _to_decimal(value, "financements")
+            if accorde is not None and accorde < 0:
                 raise ValidationError({"financements": "Un montant accordé ne peut être négatif."})
-            financements[pk].montant_accorde = montant
-            financements[pk].save(update_fields=["montant_accorde"])
-    return action_transition(action=action, code=code, user=user, commentaire=commentaire)
+            financement.montant_accorde = accorde
+            financement.full_clean()
+            financement.save(update_fields=["montant_accorde"])
+    return action_transition(action=locked, code=code, user=user, commentaire=commentaire)
+
+
+@transaction.atomic
+def action_declare_non_realisee(*, action, user, montant_a_reverser=None, commentaire=""):
+    """Declare a funded action not carried out, with the amount the porteur must pay back."""
+    code = "declarer_non_realisee"
+    locked = _lock(action)
+    _check_transition(user, locked, code)
+    reverser = _to_decimal(montant_a_reverser, "montant_a_reverser")
+    if reverser is not None:
+        accorde = locked.financements.aggregate(total=Sum("montant_accorde"))["total"]
+        if reverser < 0 or reverser > (accorde or 0):
+            raise ValidationError(
+                {
+                    "montant_a_reverser": "Le montant à reverser doit être compris entre 0 et "
+                    f"le montant accordé ({montant(accorde or 0)})."
+                }
+            )
+    locked.montant_a_reverser = reverser
+    locked.save(update_fields=["montant_a_reverser"])
+    return action_transition(action=locked, code=code, user=user, commentaire=commentaire)

@@ -107,3 +107,24 @@ class LigneBudgetFactory(DjangoModelFactory):
     action = factory.SubFactory(ActionFactory)
     compte = "64"
     montant_previsionnel = Decimal("1000")
+
+
+def solliciter(action, financeur, montant, *, nature=NatureFinancement.SPECIFIQUE):
+    """Ask one more funder for `montant` and keep the budget balanced: its subsidy line
+    (compte 74) and as much again in personnel charges (compte 64)."""
+    montant = Decimal(montant)
+    financement = FinancementFactory(
+        action=action, financeur=financeur, montant_demande=montant, nature=nature
+    )
+    LigneBudgetFactory(
+        action=action, compte="74", financeur=financeur, montant_previsionnel=montant
+    )
+    LigneBudgetFactory(action=action, compte="64", montant_previsionnel=montant)
+    return financement
+
+
+def mettre_a_l_etat(action, etat):
+    """Put an action in a state directly, as a test's setup (no history row)."""
+    models.Action.objects.filter(pk=action.pk).update(etat=etat)
+    action.refresh_from_db()
+    return action
