@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cdv.formats import montant
 from programmation import perms, selectors
-from programmation.enums import COMPTE_SUBVENTIONS, TRANSITIONS
+from programmation.enums import COMPTE_SUBVENTIONS, TRANSITIONS, EtatAppel
 from programmation.models import Action, Avis, Financement, TransitionAction
 
 CENT = Decimal("100")
@@ -155,6 +155,11 @@ def action_transition(*, action, code, user, commentaire=""):
     commentaire = (commentaire or "").strip()
     if code in COMMENT_REQUIRED and not commentaire:
         raise ValidationError({"commentaire": "Expliquez cette décision au porteur."})
+    if code == "deposer" and action.appel.etat != EtatAppel.OUVERT:
+        raise ValidationError(
+            f"L'appel « {action.appel.titre} » n'est pas ouvert aux dépôts "
+            f"({action.appel.get_etat_display().lower()})."
+        )
     if code in SUBMISSIONS:
         errors = action_submission_errors(action)
         if errors:

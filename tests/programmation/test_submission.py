@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from programmation import perms, services
-from programmation.enums import EtatAction, NatureFinancement
+from programmation.enums import EtatAction, EtatAppel, NatureFinancement
 from programmation.models import Action, ActionQuartier
 from tests.factories import OrganisationFactory
 from tests.programmation.factories import (
@@ -249,3 +249,15 @@ def test_after_a_request_for_completions_the_porteur_edits_and_resubmits(porteur
     assert action.etat == EtatAction.EN_INSTRUCTION
     assert action.deposee_le == deposee_le
     assert not perms.can_edit_application(porteur, action)
+
+
+@pytest.mark.parametrize("etat", [EtatAppel.EN_PREPARATION, EtatAppel.CLOS, EtatAppel.ARCHIVE])
+def test_a_call_that_is_not_open_takes_no_deposit(porteur, etat):
+    action = ActionCompleteFactory(porteur=porteur.organisation, appel__etat=etat)
+
+    with pytest.raises(ValidationError) as exc:
+        services.action_transition(action=action, code="deposer", user=porteur)
+
+    assert "n'est pas ouvert aux dépôts" in exc.value.messages[0]
+    action.refresh_from_db()
+    assert action.etat == EtatAction.BROUILLON
