@@ -15,6 +15,19 @@ KEEP = ("view", "add", "change")
 
 CONTRACT_FRAME = ["contrat", "signataire", "pilier", "axetransversal", "objectif"]
 GOVERNANCE = ["instance", "reunion"]
+# The calls and their frame are set up by the PDV team; actions and what hangs from them
+# change through the application pages and the workflow services, so the back office only
+# shows them.
+APPELS = ["appelaprojets", "priorite", "enveloppe"]
+ACTIONS = [
+    "action",
+    "actionquartier",
+    "indicateur",
+    "financement",
+    "lignebudget",
+    "avis",
+    "transitionaction",
+]
 
 ROLE_PERMISSIONS = {
     RoleCode.ADMIN_PDV: {
@@ -25,9 +38,14 @@ ROLE_PERMISSIONS = {
             "user": ("view", "change"),
             "thematiqueanct": VIEW,
         },
+        "programmation": {**dict.fromkeys(APPELS, EDIT), **dict.fromkeys(ACTIONS, VIEW)},
+        "quartiers": {"quartier": EDIT},
     },
     RoleCode.INSTRUCTEUR_FINANCEUR: {
         "cdv": dict.fromkeys(CONTRACT_FRAME + GOVERNANCE + ["organisation"], VIEW),
+        # Rows are those of for_user(): the actions where its organisation is solicited.
+        "programmation": dict.fromkeys(APPELS + ACTIONS, VIEW),
+        "quartiers": {"quartier": VIEW},
     },
 }
 

@@ -42,6 +42,8 @@ def _anonymous(user):
 
 
 class AppelQuerySet(models.QuerySet):
+    contrat_path = "contrat"
+
     def for_user(self, user):
         """The calls of one's contracts; porteurs see every open call and those they answered."""
         if _anonymous(user):
@@ -121,6 +123,8 @@ class AppelAProjets(models.Model):
 
 
 class AppelScopedQuerySet(models.QuerySet):
+    contrat_path = "appel__contrat"
+
     def for_user(self, user):
         """Visible with the call it belongs to."""
         return self.filter(appel__in=AppelAProjets.objects.for_user(user))
@@ -175,6 +179,8 @@ class Enveloppe(models.Model):
 
 
 class ActionQuerySet(models.QuerySet):
+    contrat_path = "appel__contrat"
+
     def for_user(self, user):
         """Porteurs: their organisation's actions. PDV team and readers: their contracts'
         actions once deposited. Instructors: those where their organisation is solicited."""
@@ -308,6 +314,8 @@ class Action(models.Model):
 
 
 class ActionScopedQuerySet(models.QuerySet):
+    contrat_path = "action__appel__contrat"
+
     def for_user(self, user):
         """Visible with the action it belongs to."""
         return self.filter(action__in=Action.objects.for_user(user))

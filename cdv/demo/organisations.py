@@ -231,7 +231,7 @@ INSTITUTIONS = [
     ),
 ]
 
-# One conseil citoyen per QPV. The quartiers themselves are loaded by the quartiers module.
+# One conseil citoyen per QPV (the quartiers themselves: qpv.py).
 CONSEILS_CITOYENS = [
     DemoOrganisation(f"cc_{key}", f"Conseil citoyen {name}", K.CONSEIL_CITOYEN, adresse=adresse)
     for key, name, adresse in [

@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -12,10 +13,19 @@ from cdv.demo.loader import DEMO_USERS, SUPERUSER_EMAIL
 from cdv.enums import NiveauObjectif, OrganisationKind, RoleCode
 from cdv.models import Contrat, Organisation, Pilier, Reunion, User
 from cdv.validators import RNA_RE
+from programmation import perms, selectors, services
+from programmation.enums import COMPTE_SUBVENTIONS, TRANSITIONS, EtatAction, EtatAppel
+from programmation.models import Action, AppelAProjets
+from quartiers.enums import QuartierKind
+from quartiers.models import Quartier
 
 pytestmark = pytest.mark.django_db
 
-CDV_MODELS = list(apps.get_app_config("cdv").get_models(include_auto_created=True))
+DEMO_MODELS = [
+    model
+    for label in ("cdv", "programmation", "quartiers")
+    for model in apps.get_app_config(label).get_models(include_auto_created=True)
+]
 
 
 def load_demo(monkeypatch):
@@ -27,7 +37,7 @@ def load_demo(monkeypatch):
 
 
 def counts():
-    return {model._meta.label: model._default_manager.count() for model in CDV_MODELS}
+    return {model._meta.label: model._default_manager.count() for model in DEMO_MODELS}
 
 
 @pytest.fixture
@@ -49,7 +59,10 @@ def test_a_second_run_changes_no_count(demo, monkeypatch):
     first = counts()
     output = load_demo(monkeypatch)
     assert counts() == first
+    assert first["programmation.Action"] == 7
+    assert first["quartiers.Quartier"] == 12
     assert "organisations : 0 / " in output
+    assert "actions : 0 / 7" in output
 
 
 def test_it_loads_the_2015_contract_of_carcassonne_agglo(demo):
@@ -161,6 +174,121 @@ def test_the_output_lists_the_demo_accounts(demo):
 
 
 def test_every_demo_row_passes_the_model_validation(demo):
-    for model in (Organisation, Contrat, Pilier, User):
-        for obj in model.objects.all():
+    for model in DEMO_MODELS:
+        if model._meta.auto_created:
+            continue
+        for obj in model._default_manager.all():
             obj.full_clean()
+
+
+# Quartiers, calls and actions ----------------------------------------------------------------
+
+DEMO_PORTEUR = "porteur@demo.cdv.local"
+
+
+def test_it_loads_the_five_qpv_and_two_qva_of_the_2015_contract(demo):
+    quartiers = Quartier.objects.filter(contrat=contrat_2015())
+    qpv = {q.nom: (q.code, q.population) for q in quartiers.filter(kind=QuartierKind.QPV)}
+    assert qpv == {
+        "Bastide – Pont-Vieux": ("QP011004", 3873),
+        "La Conte – Ozanam": ("QP011002", 2525),
+        "Le Viguier – Saint-Jacques": ("QP011003", 1757),
+        "Fleming – La Reille": ("QP011005", 1159),
+        "Grazailles": ("QP011006", 949),
+    }
+    # The evaluation's total QPV population (municipal 2018).
+    assert sum(population for _, population in qpv.values()) == 10263
+    qva = {q.nom: (q.code, q.communes) for q in quartiers.filter(kind=QuartierKind.QVA)}
+    assert qva == {"L'Aiguille": ("", "Carcassonne"), "L'Espérance": ("", "Berriac")}
+
+
+def test_the_2024_contract_has_the_same_five_qpv_without_inventing_their_codes(demo):
+    quartiers = Quartier.objects.filter(contrat__code="CN01102I")
+    assert {q.kind for q in quartiers} == {QuartierKind.QPV}
+    assert {q.nom: q.population for q in quartiers}["La Conte – Ozanam"] == 2709
+    assert sum(q.population for q in quartiers) == 10436
+    assert {q.code for q in quartiers} == {""}
+
+
+def test_the_open_call_is_visible_to_the_demo_porteur(demo):
+    porteur = User.objects.get(email=DEMO_PORTEUR)
+
+    appel = AppelAProjets.objects.for_user(porteur).get(etat=EtatAppel.OUVERT)
+
+    assert appel.annee == 2027
+    assert appel.contrat.code == "CN01102I"
+    assert appel.date_ouverture <= datetime.date(2026, 11, 25) <= appel.date_cloture
+    assert appel.priorites.count() == 3
+    for priorite in appel.priorites.all():
+        assert priorite.pilier.contrat == appel.contrat
+        assert priorite.objectifs.exists()
+        assert all(o.pilier == priorite.pilier for o in priorite.objectifs.all())
+    etat = appel.enveloppes.get(financeur__nom="Préfecture de l'Aude")
+    assert etat.montant == Decimal("1100000")
+    assert appel.enveloppes.count() == 5
+
+
+def test_the_demo_actions_have_balanced_budgets_and_whole_quartier_shares(demo):
+    for action in Action.objects.all():
+        totaux = selectors.budget_totaux(action)
+        assert totaux.equilibre, action
+        assert totaux.charges > 0, action
+        assert sum(q.part for q in action.quartiers.all()) == 100, action
+        for financement in action.financements.all():
+            ligne = action.lignes_budget.get(
+                compte=COMPTE_SUBVENTIONS, financeur=financement.financeur
+            )
+            assert ligne.montant_previsionnel == financement.montant_demande, action
+
+
+def test_the_demo_actions_stand_at_every_stage_with_their_history(demo):
+    actions = Action.objects.all()
+    assert {a.etat for a in actions} == {
+        EtatAction.BROUILLON,
+        EtatAction.DEPOSEE,
+        EtatAction.EN_INSTRUCTION,
+        EtatAction.AVIS_FINANCEURS,
+        EtatAction.PROGRAMMEE,
+        EtatAction.CONVENTIONNEE,
+    }
+    for action in actions:
+        etat = EtatAction.BROUILLON
+        for step in action.transitions.all():
+            transition = TRANSITIONS[step.code]
+            assert step.etat_avant == etat and etat in transition.sources, action
+            etat = step.etat_apres
+            assert etat == transition.target
+        assert etat == action.etat, action
+    programmees = actions.filter(etat__in=[EtatAction.PROGRAMMEE, EtatAction.CONVENTIONNEE])
+    assert all(a.financements.filter(montant_accorde__gt=0).exists() for a in programmees)
+
+
+def test_the_demo_porteur_renews_last_years_action_as_a_complete_draft(demo):
+    porteur = User.objects.get(email=DEMO_PORTEUR)
+    brouillon = Action.objects.for_user(porteur).get(etat=EtatAction.BROUILLON)
+
+    assert brouillon.appel.etat == EtatAppel.OUVERT
+    assert brouillon.reconduction_de.appel.annee == 2026
+    assert services.action_submission_errors(brouillon) == {}
+
+
+def test_the_demo_instructor_is_asked_for_an_opinion(demo):
+    instructeur = User.objects.get(email="instructeur-financeur@demo.cdv.local")
+
+    actions = Action.objects.for_user(instructeur)
+
+    assert actions.count() == 6
+    en_avis = actions.get(etat=EtatAction.AVIS_FINANCEURS)
+    assert perms.can_give_avis(instructeur, en_avis)
+
+
+def test_a_second_run_leaves_the_actions_demo_users_moved_on(demo, monkeypatch):
+    porteur = User.objects.get(email=DEMO_PORTEUR)
+    brouillon = Action.objects.for_user(porteur).get(etat=EtatAction.BROUILLON)
+    services.action_transition(action=brouillon, code="deposer", user=porteur)
+
+    load_demo(monkeypatch)
+
+    brouillon.refresh_from_db()
+    assert brouillon.etat == EtatAction.DEPOSEE
+    assert brouillon.transitions.count() == 1

@@ -11,7 +11,8 @@ DEFAULT_PASSWORD = "demo"
 class Command(BaseCommand):
     help = (
         "Charge les données de démonstration : contrats de ville de Carcassonne Agglo "
-        "(2015–2022 et 2024–2030), partenaires, gouvernance et un compte par rôle. "
+        "(2015–2022 et 2024–2030), partenaires, gouvernance, quartiers, appels à projets, "
+        "actions de démonstration et un compte par rôle. "
         "Mot de passe des comptes : variable DEMO_PASSWORD (par défaut « demo »)."
     )
 

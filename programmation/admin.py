@@ -1,0 +1,303 @@
+"""Back office of the programmation: calls, actions and what hangs from them.
+
+Rows and choices come from `for_user()` (cdv.admin.ScopedAdmin). An action's state moves only
+through the workflow services, so the admin shows it without letting anyone change it, and
+the history of the workflow is shown, never written.
+"""
+
+from decimal import Decimal
+
+from django.contrib import admin
+from django.db.models import DecimalField, Sum, Value
+from django.db.models.functions import Coalesce
+
+from cdv.admin import RelatedOnly, ScopedAdmin, ScopedInline
+from programmation import perms
+from programmation.models import (
+    Action,
+    ActionQuartier,
+    AppelAProjets,
+    Avis,
+    Enveloppe,
+    Financement,
+    Indicateur,
+    LigneBudget,
+    Priorite,
+    TransitionAction,
+)
+
+
+class ReadOnlyMixin:
+    """Shown, never written: not by the admin, not even by a superuser."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# Calls for projects ------------------------------------------------------------------------
+
+
+class PrioriteInline(ScopedInline, admin.StackedInline):
+    model = Priorite
+    extra = 0
+    autocomplete_fields = ["pilier", "objectifs"]
+
+
+class EnveloppeInline(ScopedInline, admin.TabularInline):
+    model = Enveloppe
+    extra = 0
+    autocomplete_fields = ["financeur"]
+
+
+@admin.register(AppelAProjets)
+class AppelAProjetsAdmin(ScopedAdmin):
+    list_display = ["titre", "annee", "contrat", "etat", "date_ouverture", "date_cloture"]
+    list_filter = ["etat", "annee", ("contrat", RelatedOnly)]
+    list_select_related = ["contrat"]
+    search_fields = ["titre", "contrat__nom"]
+    autocomplete_fields = ["contrat"]
+    fieldsets = [
+        (None, {"fields": ["contrat", "annee", "titre", "etat", "note_de_cadrage"]}),
+        (
+            "Calendrier",
+            {
+                "fields": [
+                    "date_ouverture",
+                    "date_cloture",
+                    "date_limite_instruction",
+                    "date_comite",
+                    "date_limite_bilan",
+                ]
+            },
+        ),
+        ("Demande simplifiée", {"fields": ["seuil_demande_simplifiee"]}),
+    ]
+    inlines = [PrioriteInline, EnveloppeInline]
+
+
+@admin.register(Priorite)
+class PrioriteAdmin(ScopedAdmin):
+    list_display = ["__str__", "appel", "pilier"]
+    list_filter = [("appel", RelatedOnly)]
+    list_select_related = ["appel", "pilier"]
+    search_fields = ["texte", "appel__titre", "pilier__nom"]
+    autocomplete_fields = ["appel", "pilier", "objectifs"]
+
+
+@admin.register(Enveloppe)
+class EnveloppeAdmin(ScopedAdmin):
+    list_display = ["financeur", "appel", "montant"]
+    list_filter = [("appel", RelatedOnly)]
+    list_select_related = ["appel", "financeur"]
+    search_fields = ["financeur__nom", "financeur__sigle", "appel__titre"]
+    autocomplete_fields = ["appel", "financeur"]
+
+
+# Actions -----------------------------------------------------------------------------------
+
+
+class ActionQuartierInline(ScopedInline, admin.TabularInline):
+    model = ActionQuartier
+    extra = 0
+    autocomplete_fields = ["quartier"]
+
+
+class IndicateurInline(ScopedInline, admin.TabularInline):
+    model = Indicateur
+    extra = 0
+
+
+class FinancementInline(ScopedInline, admin.TabularInline):
+    model = Financement
+    extra = 0
+    autocomplete_fields = ["financeur"]
+
+
+class LigneBudgetInline(ScopedInline, admin.TabularInline):
+    model = LigneBudget
+    extra = 0
+    autocomplete_fields = ["financeur"]
+
+
+class TransitionActionInline(ReadOnlyMixin, ScopedInline, admin.TabularInline):
+    model = TransitionAction
+    fields = ["date", "code", "etat_avant", "etat_apres", "auteur", "commentaire"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Action)
+class ActionAdmin(ScopedAdmin):
+    list_display = ["intitule", "etat", "appel", "porteur", "pilier", "montant_demande"]
+    list_filter = ["etat", "appel__annee", ("pilier", RelatedOnly), ("appel", RelatedOnly)]
+    list_select_related = ["appel", "porteur", "pilier"]
+    search_fields = ["intitule", "porteur__nom", "porteur__sigle", "appel__titre"]
+    autocomplete_fields = [
+        "appel",
+        "porteur",
+        "pilier",
+        "objectif",
+        "axes",
+        "thematique",
+        "reconduction_de",
+        "instructeur",
+    ]
+    # The state changes through the workflow services only, which record each step.
+    readonly_fields = ["etat", "cree_le", "deposee_le"]
+    fieldsets = [
+        (None, {"fields": ["appel", "porteur", "intitule", "etat", "cree_le", "deposee_le"]}),
+        (
+            "Contenu",
+            {
+                "fields": [
+                    "description",
+                    "objectifs_action",
+                    "pilier",
+                    "objectif",
+                    "axes",
+                    "thematique",
+                ]
+            },
+        ),
+        (
+            "Public et déroulement",
+            {
+                "fields": [
+                    "public_vise",
+                    "beneficiaires_prevus",
+                    "part_femmes",
+                    "part_qpv",
+                    "tranches_age",
+                    "date_debut",
+                    "date_fin",
+                    "lieux",
+                    "moyens_humains",
+                ]
+            },
+        ),
+        (
+            "Suivi",
+            {
+                "fields": [
+                    "est_reconduction",
+                    "reconduction_de",
+                    "instructeur",
+                    "montant_a_reverser",
+                ]
+            },
+        ),
+    ]
+    inlines = [
+        ActionQuartierInline,
+        IndicateurInline,
+        FinancementInline,
+        LigneBudgetInline,
+        TransitionActionInline,
+    ]
+
+    def get_queryset(self, request):
+        # The requested total in the same query as the rows (no query per row).
+        total = Coalesce(
+            Sum("financements__montant_demande"),
+            Value(Decimal("0")),
+            output_field=DecimalField(max_digits=14, decimal_places=2),
+        )
+        return super().get_queryset(request).annotate(montant_demande_total=total)
+
+    @admin.display(description="montant demandé", ordering="montant_demande_total")
+    def montant_demande(self, action):
+        return action.montant_demande_total
+
+
+class ActionScopedAdmin(ScopedAdmin):
+    """The records that hang from an action: listed with their action and its call."""
+
+    list_select_related = ["action__appel"]
+    autocomplete_fields = ["action"]
+
+    @admin.display(description="appel à projets", ordering="action__appel__titre")
+    def appel(self, obj):
+        return obj.action.appel
+
+
+@admin.register(ActionQuartier)
+class ActionQuartierAdmin(ActionScopedAdmin):
+    list_display = ["quartier", "action", "part", "appel"]
+    list_filter = [("quartier", RelatedOnly)]
+    list_select_related = ["action__appel", "quartier"]
+    search_fields = ["action__intitule", "quartier__nom"]
+    autocomplete_fields = ["action", "quartier"]
+
+
+@admin.register(Indicateur)
+class IndicateurAdmin(ActionScopedAdmin):
+    list_display = ["libelle", "action", "cible", "realise", "appel"]
+    search_fields = ["libelle", "action__intitule"]
+
+
+@admin.register(Financement)
+class FinancementAdmin(ActionScopedAdmin):
+    list_display = [
+        "financeur",
+        "action",
+        "nature",
+        "montant_demande",
+        "montant_propose",
+        "montant_accorde",
+        "appel",
+    ]
+    list_filter = ["nature", ("financeur", RelatedOnly), "action__appel__annee"]
+    list_select_related = ["action__appel", "financeur"]
+    search_fields = ["financeur__nom", "financeur__sigle", "action__intitule"]
+    autocomplete_fields = ["action", "financeur"]
+
+
+@admin.register(LigneBudget)
+class LigneBudgetAdmin(ActionScopedAdmin):
+    list_display = ["__str__", "action", "financeur", "montant_previsionnel", "montant_realise"]
+    list_filter = ["compte"]
+    list_select_related = ["action", "financeur"]
+    search_fields = ["libelle", "action__intitule", "financeur__nom"]
+    autocomplete_fields = ["action", "financeur"]
+
+
+@admin.register(Avis)
+class AvisAdmin(ActionScopedAdmin):
+    """The private annotation is shown only to those who may read it on that action."""
+
+    list_display = ["action", "financeur", "sens", "montant_propose", "date"]
+    list_filter = ["sens", ("financeur", RelatedOnly)]
+    list_select_related = ["action", "financeur"]
+    # Never search the private annotation: a match would reveal what it says.
+    search_fields = ["action__intitule", "financeur__nom", "commentaire"]
+    autocomplete_fields = ["action", "financeur", "auteur"]
+
+    def reads_annotation(self, request, obj):
+        if obj is None:
+            return request.user.is_superuser
+        return perms.can_read_private_annotations(request.user, obj.action)
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        if not self.reads_annotation(request, obj):
+            exclude.append("annotation_privee")
+        return exclude
+
+
+@admin.register(TransitionAction)
+class TransitionActionAdmin(ReadOnlyMixin, ActionScopedAdmin):
+    """The workflow's history: append-only, written by the services alone."""
+
+    list_display = ["action", "date", "code", "etat_avant", "etat_apres", "auteur"]
+    list_filter = ["etat_apres", "code"]
+    list_select_related = ["action", "auteur"]
+    search_fields = ["action__intitule", "commentaire", "code"]
+    date_hierarchy = "date"
+    autocomplete_fields = []
