@@ -4,7 +4,14 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from cdv.enums import RoleCode
 from cdv.perms import CONTRAT_READER_ROLES, GOUVERNANCE_ROLES
+
+# Who follows the actions of a contract, and who reads its calls for projects.
+ACTION_ROLES = frozenset(
+    {RoleCode.ADMIN_PDV, RoleCode.INSTRUCTEUR_FINANCEUR, RoleCode.LECTEUR_PARTENAIRE}
+)
+APPEL_ROLES = ACTION_ROLES | {RoleCode.PORTEUR}
 
 
 @dataclass(frozen=True)
@@ -23,6 +30,9 @@ MENU = [
     # The role sets come from cdv.perms so that the menu and the views never disagree.
     MenuItem("Le contrat", "contrat_detail", CONTRAT_READER_ROLES),
     MenuItem("Gouvernance", "reunion_list", GOUVERNANCE_ROLES),
+    MenuItem("Appels à projets", "programmation:appel_list", APPEL_ROLES),
+    MenuItem("Mes demandes", "programmation:action_mine", frozenset({RoleCode.PORTEUR})),
+    MenuItem("Actions", "programmation:action_list", ACTION_ROLES),
     MenuItem("Mon organisation", "organisation_detail"),
 ]
 

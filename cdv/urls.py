@@ -24,6 +24,7 @@ urlpatterns = [
         views.organisation_reinvite,
         name="organisation_reinvite",
     ),
+    path("programmation/", include("programmation.urls")),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from programmation import views
+
+app_name = "programmation"
+
+urlpatterns = [
+    path("appels/", views.appel_list, name="appel_list"),
+    path("appels/<int:pk>/", views.appel_detail, name="appel_detail"),
+    path("appels/<int:pk>/demande/", views.action_create, name="action_create"),
+    path("demandes/", views.action_mine, name="action_mine"),
+    path("actions/", views.action_list, name="action_list"),
+    path("actions/<int:pk>/", views.action_detail, name="action_detail"),
+    path("actions/<int:pk>/modifier/", views.action_edit, name="action_edit"),
+    path("actions/<int:pk>/etape/", views.action_step, name="action_step"),
+]

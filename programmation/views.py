@@ -1,0 +1,280 @@
+"""Pages of the programmation: calls for projects, the application form, actions and
+their workflow."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from cdv.enums import RoleCode
+from cdv.selectors import contrat_courant
+from programmation import perms, selectors, services
+from programmation.enums import TRANSITIONS, CoteBudget, EtatAction, EtatAppel
+from programmation.forms import Demande, TransitionForm, error_dict
+from programmation.models import Action, AppelAProjets, Priorite
+
+# Where a failed submission leaves its errors for the form page it redirects to.
+SUBMISSION_ERRORS = "programmation_erreurs_depot"
+SUBMITTED = {
+    "deposer": "Votre demande est déposée : l'équipe du contrat l'a reçue.",
+    "completer": "Votre demande complétée est renvoyée à l'instruction.",
+}
+PER_PAGE = 50
+
+
+def can_apply(user, appel):
+    """Un porteur rattaché à une organisation dépose une demande sur un appel ouvert."""
+    return (
+        appel.etat == EtatAppel.OUVERT
+        and user.has_role(RoleCode.PORTEUR)
+        and user.organisation_id is not None
+    )
+
+
+def _appels(user):
+    priorites = (
+        Priorite.objects.for_user(user)
+        .select_related("pilier")
+        .prefetch_related("objectifs")
+        .order_by("pilier__ordre", "pilier__nom")
+    )
+    return (
+        AppelAProjets.objects.for_user(user)
+        .select_related("contrat")
+        .prefetch_related(Prefetch("priorites", queryset=priorites))
+    )
+
+
+def appel_list(request):
+    appels = list(
+        _appels(request.user)
+        .annotate(
+            rang=Case(
+                When(etat=EtatAppel.OUVERT, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("rang", "-annee", "titre", "pk")
+    )
+    for appel in appels:
+        appel.can_apply = can_apply(request.user, appel)
+    return render(request, "programmation/appel_list.html", {"appels": appels})
+
+
+def appel_detail(request, pk):
+    user = request.user
+    appel = get_object_or_404(_appels(user).prefetch_related("enveloppes__financeur"), pk=pk)
+    mes_demandes = []
+    if user.organisation_id:
+        mes_demandes = Action.objects.for_user(user).filter(
+            appel=appel, porteur_id=user.organisation_id
+        )
+    return render(
+        request,
+        "programmation/appel_detail.html",
+        {"appel": appel, "can_apply": can_apply(user, appel), "mes_demandes": mes_demandes},
+    )
+
+
+def _action(request, pk):
+    return get_object_or_404(
+        Action.objects.for_user(request.user).select_related(
+            "appel__contrat",
+            "porteur",
+            "pilier",
+            "objectif",
+            "thematique__parent",
+            "reconduction_de__appel",
+            "instructeur",
+        ),
+        pk=pk,
+    )
+
+
+def _submission_code(action):
+    return "completer" if action.etat == EtatAction.A_COMPLETER else "deposer"
+
+
+def _demande(request, action, data=None):
+    user = request.user
+    reconductibles = (
+        Action.objects.for_user(user)
+        .filter(porteur_id=action.porteur_id, appel__annee__lt=action.appel.annee)
+        .select_related("appel")
+        .order_by("-appel__annee", "intitule")
+    )
+    return Demande(
+        data,
+        action=action,
+        user=user,
+        reconductibles=reconductibles,
+        quartiers=action.appel.contrat.quartiers.order_by("kind", "nom"),
+    )
+
+
+def _back_to_form(request, action, exc):
+    """After a refused submission: the form page, where the errors land on their fields."""
+    request.session[SUBMISSION_ERRORS] = {"action": action.pk, "erreurs": error_dict(exc)}
+    return redirect("programmation:action_edit", action.pk)
+
+
+def _application(request, action):
+    """The application form, to create (unsaved `action`) or edit a draft.
+
+    "Enregistrer le brouillon" keeps whatever is valid field by field; "Déposer" saves the
+    same way, then asks the service to submit. A refused submission leaves the draft saved
+    and comes back to this page with every problem next to its field.
+    """
+    user = request.user
+    code = _submission_code(action)
+    intitule = action.intitule  # as saved: the form writes the typed one on the instance
+    if request.method == "POST":
+        demande = _demande(request, action, request.POST)
+        if demande.is_valid():
+            action = demande.save()
+            if "deposer" not in request.POST:
+                messages.success(request, "Votre brouillon est enregistré.")
+                return redirect("programmation:action_edit", action.pk)
+            try:
+                services.action_transition(action=action, code=code, user=user)
+            except ValidationError as exc:
+                return _back_to_form(request, action, exc)
+            messages.success(request, SUBMITTED[code])
+            return redirect("programmation:action_detail", action.pk)
+        titre = "Rien n'a été enregistré : corrigez les champs signalés."
+    else:
+        demande = _demande(request, action)
+        titre = ""
+        stash = request.session.get(SUBMISSION_ERRORS)
+        if stash and stash.get("action") == action.pk:
+            del request.session[SUBMISSION_ERRORS]
+            demande.show_errors(stash["erreurs"])
+            titre = (
+                "Votre brouillon est enregistré, mais la demande ne peut pas encore être déposée :"
+            )
+    context = {
+        "action": action,
+        "intitule": intitule,
+        "appel": action.appel,
+        "demande": demande,
+        "erreurs": demande.summary(),
+        "erreurs_titre": titre,
+        "depot_label": TRANSITIONS[code].label,
+    }
+    if action.pk:
+        context["totaux"] = selectors.budget_totaux(action)
+    return render(request, "programmation/action_form.html", context)
+
+
+def action_create(request, pk):
+    user = request.user
+    appel = get_object_or_404(AppelAProjets.objects.for_user(user).select_related("contrat"), pk=pk)
+    if not can_apply(user, appel):
+        raise PermissionDenied
+    return _application(request, Action(appel=appel, porteur=user.organisation))
+
+
+def action_edit(request, pk):
+    action = _action(request, pk)
+    if not perms.can_edit_application(request.user, action):
+        raise PermissionDenied
+    return _application(request, action)
+
+
+def _detail(request, action, *, erreurs=None, form=None):
+    user = request.user
+    lignes = list(action.lignes_budget.select_related("financeur"))
+    etapes = [
+        {
+            "transition": transition,
+            "commentaire_requis": transition.code in services.COMMENT_REQUIRED,
+            "erreurs": (erreurs or {}).get(transition.code, []),
+            "commentaire": form.data.get("commentaire", "")
+            if form and form.data.get("code") == transition.code
+            else "",
+        }
+        for transition in perms.available_transitions(user, action)
+    ]
+    context = {
+        "action": action,
+        "axes": action.axes.all(),
+        "quartiers": action.quartiers.select_related("quartier"),
+        "indicateurs": action.indicateurs.all(),
+        "financements": action.financements.select_related("financeur"),
+        "montant_demande": selectors.montant_demande_total(action),
+        "charges": [ligne for ligne in lignes if ligne.cote == CoteBudget.CHARGE],
+        "produits": [ligne for ligne in lignes if ligne.cote == CoteBudget.PRODUIT],
+        "totaux": selectors.budget_totaux(action),
+        "historique": action.transitions.select_related("auteur__organisation"),
+        "avis": action.avis.select_related("financeur", "auteur"),
+        "can_read_private": perms.can_read_private_annotations(user, action),
+        "can_edit": perms.can_edit_application(user, action),
+        "etapes": etapes,
+    }
+    return render(request, "programmation/action_detail.html", context)
+
+
+def action_detail(request, pk):
+    return _detail(request, _action(request, pk))
+
+
+@require_POST
+def action_step(request, pk):
+    """One step of the workflow, taken from the action's page. The service checks the
+    table (PermissionDenied: 403) and the content (ValidationError: shown on the page)."""
+    user = request.user
+    action = _action(request, pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Cette étape n'existe pas.")
+        return redirect("programmation:action_detail", action.pk)
+    code = form.cleaned_data["code"]
+    try:
+        action = services.action_transition(
+            action=action, code=code, user=user, commentaire=form.cleaned_data["commentaire"]
+        )
+    except ValidationError as exc:
+        if code in services.SUBMISSIONS and perms.can_edit_application(user, action):
+            return _back_to_form(request, action, exc)
+        errors = [message for messages_ in error_dict(exc).values() for message in messages_]
+        return _detail(request, action, erreurs={code: errors}, form=form)
+    messages.success(
+        request,
+        f"« {TRANSITIONS[code].label} » : l'action est maintenant à l'état "
+        f"« {action.get_etat_display()} ».",
+    )
+    return redirect("programmation:action_detail", action.pk)
+
+
+def action_mine(request):
+    """The porteur's applications, every call and year."""
+    user = request.user
+    actions = []
+    if user.organisation_id:
+        actions = list(
+            selectors.actions_for_list(
+                Action.objects.for_user(user).filter(porteur_id=user.organisation_id)
+            ).order_by("-appel__annee", "intitule", "pk")
+        )
+        for action in actions:
+            action.can_edit = perms.can_edit_application(user, action)
+    return render(request, "programmation/action_mine.html", {"actions": actions})
+
+
+def action_list(request):
+    """The actions of the current contract that the user follows."""
+    contrat = contrat_courant(request)
+    context = {"contrat": contrat, "etats": EtatAction.choices}
+    if contrat is not None:
+        actions = selectors.actions_for_list(
+            Action.objects.for_user(request.user).filter(appel__contrat=contrat)
+        ).order_by("-appel__annee", "intitule", "pk")
+        etat = request.GET.get("etat", "")
+        if etat in EtatAction.values:
+            actions = actions.filter(etat=etat)
+            context["etat"] = etat
+        context["page"] = Paginator(actions, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "programmation/action_list.html", context)
