@@ -5,30 +5,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cdv', '0003_load_thematiques_anct'),
+        ("cdv", "0003_load_thematiques_anct"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Quartier',
+            name="Quartier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('qpv', 'Quartier prioritaire (QPV)'), ('qva', 'Quartier de veille active (QVA)')], max_length=3, verbose_name='type')),
-                ('code', models.CharField(blank=True, help_text='QPxxxxxx (géographie 2015) ou QNxxxxxx (géographie 2024) ; vide pour un QVA.', max_length=10, verbose_name='code officiel')),
-                ('nom', models.CharField(max_length=150, verbose_name='nom')),
-                ('communes', models.CharField(blank=True, max_length=255, verbose_name='communes')),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='population')),
-                ('contrat', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quartiers', to='cdv.contrat', verbose_name='contrat')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("qpv", "Quartier prioritaire (QPV)"),
+                            ("qva", "Quartier de veille active (QVA)"),
+                        ],
+                        max_length=3,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        blank=True,
+                        help_text="QPxxxxxx (géographie 2015) ou QNxxxxxx (géographie 2024) ; vide pour un QVA.",
+                        max_length=10,
+                        verbose_name="code officiel",
+                    ),
+                ),
+                ("nom", models.CharField(max_length=150, verbose_name="nom")),
+                ("communes", models.CharField(blank=True, max_length=255, verbose_name="communes")),
+                (
+                    "population",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="population"),
+                ),
+                (
+                    "contrat",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="quartiers",
+                        to="cdv.contrat",
+                        verbose_name="contrat",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'quartier',
-                'verbose_name_plural': 'quartiers',
-                'ordering': ['contrat', 'kind', 'nom'],
-                'constraints': [models.UniqueConstraint(fields=('contrat', 'nom'), name='quartier_nom_unique', violation_error_message='Ce contrat a déjà un quartier de ce nom.')],
+                "verbose_name": "quartier",
+                "verbose_name_plural": "quartiers",
+                "ordering": ["contrat", "kind", "nom"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("contrat", "nom"),
+                        name="quartier_nom_unique",
+                        violation_error_message="Ce contrat a déjà un quartier de ce nom.",
+                    )
+                ],
             },
         ),
     ]
