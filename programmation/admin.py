@@ -5,11 +5,7 @@ through the workflow services, so the admin shows it without letting anyone chan
 the history of the workflow is shown, never written.
 """
 
-from decimal import Decimal
-
 from django.contrib import admin
-from django.db.models import DecimalField, Sum, Value
-from django.db.models.functions import Coalesce
 
 from cdv.admin import RelatedOnly, ScopedAdmin, ScopedInline
 from programmation import perms
@@ -203,17 +199,11 @@ class ActionAdmin(ScopedAdmin):
     ]
 
     def get_queryset(self, request):
-        # The requested total in the same query as the rows (no query per row).
-        total = Coalesce(
-            Sum("financements__montant_demande"),
-            Value(Decimal("0")),
-            output_field=DecimalField(max_digits=14, decimal_places=2),
-        )
-        return super().get_queryset(request).annotate(montant_demande_total=total)
+        return super().get_queryset(request).with_montant_demande()
 
-    @admin.display(description="montant demandé", ordering="montant_demande_total")
+    @admin.display(description="montant demandé", ordering="montant_demande")
     def montant_demande(self, action):
-        return action.montant_demande_total
+        return action.montant_demande
 
 
 class ActionScopedAdmin(ScopedAdmin):

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cdv.enums import RoleCode
@@ -150,6 +151,10 @@ class Priorite(models.Model):
     def __str__(self):
         return f"{self.appel} — {self.pilier}"
 
+    def clean(self):
+        if self.pilier_id and self.appel_id and self.pilier.contrat_id != self.appel.contrat_id:
+            raise ValidationError({"pilier": "Ce pilier appartient à un autre contrat."})
+
 
 class Enveloppe(models.Model):
     """The indicative envelope a funder sets aside for a call."""
@@ -199,6 +204,26 @@ class ActionQuerySet(models.QuerySet):
         if user.has_role(RoleCode.PORTEUR) and user.organisation_id:
             scope |= Q(porteur_id=user.organisation_id)
         return self.filter(scope)
+
+    def with_montant_demande(self):
+        """`montant_demande`: the total asked from every funder of each action (0 if none)."""
+        demande = (
+            Financement.objects.filter(action=OuterRef("pk"))
+            .order_by()
+            .values("action")
+            .annotate(total=Sum("montant_demande"))
+            .values("total")
+        )
+        money = models.DecimalField(max_digits=14, decimal_places=2)
+        return self.annotate(
+            montant_demande=Coalesce(
+                Subquery(demande, output_field=money), Value(Decimal("0")), output_field=money
+            )
+        )
+
+    def with_list_related_data(self):
+        """What a list of actions shows, in one query."""
+        return self.select_related("appel__contrat", "porteur", "pilier").with_montant_demande()
 
 
 class Action(models.Model):
@@ -348,6 +373,14 @@ class ActionQuartier(models.Model):
 
     def __str__(self):
         return f"{self.quartier} ({self.part} %)"
+
+    def clean(self):
+        if (
+            self.quartier_id
+            and self.action_id
+            and self.quartier.contrat_id != self.action.appel.contrat_id
+        ):
+            raise ValidationError({"quartier": "Ce quartier relève d'un autre contrat."})
 
 
 class Indicateur(models.Model):

@@ -1,7 +1,7 @@
 """Permission rules of the programmation. Pages, API and services call these."""
 
 from cdv.enums import RoleCode
-from programmation.enums import ETATS_MODIFIABLES_PORTEUR, TRANSITIONS, EtatAction
+from programmation.enums import ETATS_MODIFIABLES_PORTEUR, TRANSITIONS, EtatAction, EtatAppel
 
 
 def _follows_contract(user, action):
@@ -45,6 +45,16 @@ def can_transition(user, action, code):
 def available_transitions(user, action):
     """The steps `user` may take on `action` now, in the table's order."""
     return [t for code, t in TRANSITIONS.items() if can_transition(user, action, code)]
+
+
+def can_apply(user, appel):
+    """Un porteur rattaché à une organisation dépose une demande sur un appel ouvert."""
+    return (
+        user.is_authenticated
+        and appel.etat == EtatAppel.OUVERT
+        and user.has_role(RoleCode.PORTEUR)
+        and user.organisation_id is not None
+    )
 
 
 def can_edit_application(user, action):

@@ -51,28 +51,6 @@ def budget_totaux(action, *, field="montant_previsionnel"):
 
 def montant_demande_total(action):
     """The total requested from every funder of the action."""
-    total = action.financements.aggregate(total=Sum("montant_demande"))["total"]
-    return total or ZERO
+    from programmation.models import Action
 
-
-def actions_for_list(actions):
-    """The rows of an action list page in one query: call, contract, porteur and pillar
-    joined, and `montant_demande`, the total asked from every funder (as
-    montant_demande_total computes it for one action)."""
-    # Imported here so that this reader stays an append to the module.
-    from django.db.models import OuterRef, Subquery
-
-    from programmation.models import Financement
-
-    demande = (
-        Financement.objects.filter(action=OuterRef("pk"))
-        .order_by()
-        .values("action")
-        .annotate(total=Sum("montant_demande"))
-        .values("total")
-    )
-    return actions.select_related("appel__contrat", "porteur", "pilier").annotate(
-        montant_demande=Coalesce(
-            Subquery(demande, output_field=_money), Value(ZERO), output_field=_money
-        )
-    )
+    return Action.objects.filter(pk=action.pk).with_montant_demande().get().montant_demande

@@ -8,7 +8,6 @@ from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from cdv.enums import RoleCode
 from cdv.selectors import contrat_courant
 from programmation import perms, selectors, services
 from programmation.enums import TRANSITIONS, CoteBudget, EtatAction, EtatAppel
@@ -22,15 +21,6 @@ SUBMITTED = {
     "completer": "Votre demande complétée est renvoyée à l'instruction.",
 }
 PER_PAGE = 50
-
-
-def can_apply(user, appel):
-    """Un porteur rattaché à une organisation dépose une demande sur un appel ouvert."""
-    return (
-        appel.etat == EtatAppel.OUVERT
-        and user.has_role(RoleCode.PORTEUR)
-        and user.organisation_id is not None
-    )
 
 
 def _appels(user):
@@ -60,7 +50,7 @@ def appel_list(request):
         .order_by("rang", "-annee", "titre", "pk")
     )
     for appel in appels:
-        appel.can_apply = can_apply(request.user, appel)
+        appel.can_apply = perms.can_apply(request.user, appel)
     return render(request, "programmation/appel_list.html", {"appels": appels})
 
 
@@ -75,7 +65,7 @@ def appel_detail(request, pk):
     return render(
         request,
         "programmation/appel_detail.html",
-        {"appel": appel, "can_apply": can_apply(user, appel), "mes_demandes": mes_demandes},
+        {"appel": appel, "can_apply": perms.can_apply(user, appel), "mes_demandes": mes_demandes},
     )
 
 
@@ -172,7 +162,7 @@ def _application(request, action):
 def action_create(request, pk):
     user = request.user
     appel = get_object_or_404(AppelAProjets.objects.for_user(user).select_related("contrat"), pk=pk)
-    if not can_apply(user, appel):
+    if not perms.can_apply(user, appel):
         raise PermissionDenied
     return _application(request, Action(appel=appel, porteur=user.organisation))
 
@@ -255,9 +245,10 @@ def action_mine(request):
     actions = []
     if user.organisation_id:
         actions = list(
-            selectors.actions_for_list(
-                Action.objects.for_user(user).filter(porteur_id=user.organisation_id)
-            ).order_by("-appel__annee", "intitule", "pk")
+            Action.objects.for_user(user)
+            .filter(porteur_id=user.organisation_id)
+            .with_list_related_data()
+            .order_by("-appel__annee", "intitule", "pk")
         )
         for action in actions:
             action.can_edit = perms.can_edit_application(user, action)
@@ -269,9 +260,12 @@ def action_list(request):
     contrat = contrat_courant(request)
     context = {"contrat": contrat, "etats": EtatAction.choices}
     if contrat is not None:
-        actions = selectors.actions_for_list(
-            Action.objects.for_user(request.user).filter(appel__contrat=contrat)
-        ).order_by("-appel__annee", "intitule", "pk")
+        actions = (
+            Action.objects.for_user(request.user)
+            .filter(appel__contrat=contrat)
+            .with_list_related_data()
+            .order_by("-appel__annee", "intitule", "pk")
+        )
         etat = request.GET.get("etat", "")
         if etat in EtatAction.values:
             actions = actions.filter(etat=etat)
