@@ -4,10 +4,31 @@ Two contracts of two EPCIs. `contrat` is the one most personas work on; `autre_c
 belongs to another agglomeration, and its agent is the "user of another contract".
 """
 
+import importlib
+
 import pytest
+from django.apps import apps
 
 from cdv.enums import RoleCode
 from tests import factories
+
+# The data migrations that fill reference tables (roles, ANCT themes).
+REFERENCE_MIGRATIONS = [
+    ("cdv.migrations.0002_create_roles", "create_roles"),
+    ("cdv.migrations.0003_load_thematiques_anct", "load"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests flush the database after them, reference data included: load it
+    again (idempotently) for every transactional test. Other tests keep the migrations' data."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    for module, function in REFERENCE_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture

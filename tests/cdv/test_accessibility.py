@@ -8,7 +8,6 @@ import datetime
 
 import pytest
 from django.conf import settings
-from django.db import connections
 from playwright.sync_api import sync_playwright
 
 from cdv.enums import NiveauObjectif, RoleCode
@@ -16,7 +15,7 @@ from tests import factories
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 AXE = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
@@ -32,28 +31,13 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="module")
-def browser(django_db_setup, django_db_blocker):
-    serialized = {
-        alias: getattr(connections[alias], "_test_serialized_contents", None)
-        for alias in connections
-    }
+def browser():
     with sync_playwright() as playwright:
-        # Playwright's event loop gives this thread another asgiref context, hence other
-        # database wrappers: hand them the snapshot serialized_rollback restores from.
-        for alias, contents in serialized.items():
-            if contents is not None:
-                connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
         yield browser
         browser.close()
-    # The last test flushed the database: restore the migrations' data (roles, ANCT
-    # themes) for the transactional tests that follow this module.
-    with django_db_blocker.unblock():
-        for alias, contents in serialized.items():
-            if contents is not None:
-                connections[alias].creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture

@@ -311,9 +311,7 @@ def test_the_list_shows_the_total_requested_in_a_constant_number_of_queries(
 
     with CaptureQueriesContext(connection) as one_row:
         response = client.get(url)
-    assert [a.montant_demande for a in response.context["cl"].result_list] == [
-        Decimal("7500")
-    ]
+    assert [a.montant_demande for a in response.context["cl"].result_list] == [Decimal("7500")]
     for _ in range(3):
         _deposee(appel=appel)
     with CaptureQueriesContext(connection) as four_rows:

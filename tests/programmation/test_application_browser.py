@@ -5,7 +5,6 @@ axe-core checks the call, the form (empty and with errors) and the action page."
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from cdv.enums import NiveauObjectif, RoleCode
@@ -21,21 +20,8 @@ from tests.programmation.factories import AppelFactory, QuartierFactory
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def clean_slate(django_db_setup, django_db_blocker):
-    """Start from an empty database, which serialized_rollback then fills with the
-    migrations' data (roles, ANCT themes, content types with their original ids).
-
-    pytest-django runs transactional tests last; a plain one before this module (the
-    Celery worker's) flushes and recreates the content types with new ids, on which
-    restoring the snapshot would collide.
-    """
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
 
 
 @pytest.fixture
