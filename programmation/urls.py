@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programmation import views
+from programmation.views import actions as views
 
 app_name = "programmation"
 

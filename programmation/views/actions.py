@@ -1,5 +1,5 @@
-"""Pages of the programmation: calls for projects, the application form, actions and
-their workflow."""
+"""Pages of calls for projects and applications: calls, the application form, the action
+page with its workflow, lists."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
