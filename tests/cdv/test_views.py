@@ -84,7 +84,8 @@ def test_it_shows_the_partner_of_the_state_its_instruction_section(client, parte
     assert "Préfecture de l&#x27;Aude" in html
     assert "Instructeur financeur" in html
     assert "Contrat de ville de Carcassonne Agglo" in html
-    assert "Les dossiers sur lesquels votre organisation est sollicitée" in html
+    assert "Les actions sur lesquelles votre organisation est sollicitée" in html
+    assert reverse("programmation:action_list") in html
 
 
 def test_it_shows_the_reader_the_contract_in_read_only(client, lecteur, cadre):
@@ -104,7 +105,8 @@ def test_it_shows_the_porteur_its_organisation_and_members(client, porteur, cadr
     _, html = page(client, porteur, "home")
     assert "Association Quartiers Solidaires" in html
     assert collegue.get_full_name() in html
-    assert "appels à projets" in html
+    assert reverse("programmation:appel_list") in html
+    assert reverse("programmation:action_mine") in html
     assert "Vous ne suivez aucun contrat de ville" in html
     # A porteur neither sees the contract's figures nor its governance.
     assert "stats__value" not in html
