@@ -27,6 +27,12 @@ ACTIONS = [
     "lignebudget",
     "avis",
     "transitionaction",
+    "convention",
+    "montantannuel",
+    "versement",
+    "bilan",
+    "bilanquartier",
+    "relance",
 ]
 
 ROLE_PERMISSIONS = {

@@ -14,12 +14,18 @@ from programmation.models import (
     ActionQuartier,
     AppelAProjets,
     Avis,
+    Bilan,
+    BilanQuartier,
+    Convention,
     Enveloppe,
     Financement,
     Indicateur,
     LigneBudget,
+    MontantAnnuel,
     Priorite,
+    Relance,
     TransitionAction,
+    Versement,
 )
 
 
@@ -73,6 +79,7 @@ class AppelAProjetsAdmin(ScopedAdmin):
             },
         ),
         ("Demande simplifiée", {"fields": ["seuil_demande_simplifiee"]}),
+        ("Bilans", {"fields": ["seuil_ecart_bilan"]}),
     ]
     inlines = [PrioriteInline, EnveloppeInline]
 
@@ -289,5 +296,109 @@ class TransitionActionAdmin(ReadOnlyMixin, ActionScopedAdmin):
     list_filter = ["etat_apres", "code"]
     list_select_related = ["action", "auteur"]
     search_fields = ["action__intitule", "commentaire", "code"]
+    date_hierarchy = "date"
+    autocomplete_fields = []
+
+
+# Conventions and payments ------------------------------------------------------------------
+
+
+class MontantAnnuelInline(ScopedInline, admin.TabularInline):
+    model = MontantAnnuel
+    extra = 0
+
+
+class VersementInline(ScopedInline, admin.TabularInline):
+    model = Versement
+    fields = ["kind", "montant", "date", "reference", "auteur"]
+    extra = 0
+    autocomplete_fields = ["auteur"]
+
+
+@admin.register(Convention)
+class ConventionAdmin(ActionScopedAdmin):
+    """Conventions are recorded by the services (which prepare a CPO's following years)."""
+
+    list_display = [
+        "__str__",
+        "financeur",
+        "date_signature",
+        "montant",
+        "pluriannuelle",
+        "annee_fin",
+        "appel",
+    ]
+    list_filter = ["pluriannuelle", ("financeur", RelatedOnly), "action__appel__annee"]
+    list_select_related = ["action__appel", "financeur"]
+    search_fields = ["numero", "action__intitule", "financeur__nom", "financeur__sigle"]
+    autocomplete_fields = ["action", "financeur", "auteur"]
+    date_hierarchy = "date_signature"
+    inlines = [MontantAnnuelInline, VersementInline]
+
+
+class ConventionScopedAdmin(ScopedAdmin):
+    """The records that hang from a convention: listed with its action and funder."""
+
+    list_select_related = ["convention__action", "convention__financeur"]
+    autocomplete_fields = ["convention"]
+
+    @admin.display(description="action", ordering="convention__action__intitule")
+    def action(self, obj):
+        return obj.convention.action
+
+    @admin.display(description="financeur", ordering="convention__financeur__nom")
+    def financeur(self, obj):
+        return obj.convention.financeur
+
+
+@admin.register(MontantAnnuel)
+class MontantAnnuelAdmin(ConventionScopedAdmin):
+    list_display = ["annee", "montant", "action", "financeur"]
+    list_filter = ["annee"]
+    search_fields = ["convention__numero", "convention__action__intitule"]
+
+
+@admin.register(Versement)
+class VersementAdmin(ConventionScopedAdmin):
+    list_display = ["date", "kind", "montant", "reference", "action", "financeur"]
+    list_filter = ["kind", ("convention__financeur", RelatedOnly)]
+    search_fields = ["reference", "convention__numero", "convention__action__intitule"]
+    autocomplete_fields = ["convention", "auteur"]
+    date_hierarchy = "date"
+
+
+# Bilans ------------------------------------------------------------------------------------
+
+
+class BilanQuartierInline(ScopedInline, admin.TabularInline):
+    model = BilanQuartier
+    extra = 0
+    autocomplete_fields = ["quartier"]
+
+
+@admin.register(Bilan)
+class BilanAdmin(ActionScopedAdmin):
+    list_display = ["action", "beneficiaires_total", "femmes", "hommes", "date_depot", "appel"]
+    list_filter = ["action__etat", "action__appel__annee"]
+    search_fields = ["action__intitule", "action__porteur__nom"]
+    readonly_fields = ["date_depot", "modifie_le"]
+    inlines = [BilanQuartierInline]
+
+
+@admin.register(BilanQuartier)
+class BilanQuartierAdmin(ScopedAdmin):
+    list_display = ["quartier", "beneficiaires", "bilan"]
+    list_filter = [("quartier", RelatedOnly)]
+    list_select_related = ["bilan__action", "quartier"]
+    search_fields = ["bilan__action__intitule", "quartier__nom"]
+    autocomplete_fields = ["bilan", "quartier"]
+
+
+@admin.register(Relance)
+class RelanceAdmin(ReadOnlyMixin, ActionScopedAdmin):
+    """The reminders e-mailed by the daily task: shown, never written."""
+
+    list_display = ["action", "date", "echeance", "nb_destinataires", "appel"]
+    search_fields = ["action__intitule"]
     date_hierarchy = "date"
     autocomplete_fields = []

@@ -158,3 +158,17 @@ ETATS_PROGRAMMES = {
     E.BILAN_DEPOSE,
     E.SOLDEE,
 }
+
+
+class KindVersement(models.TextChoices):
+    AVANCE = "avance", "Avance"
+    ACOMPTE = "acompte", "Acompte"
+    SOLDE = "solde", "Solde"
+
+
+# A multi-year convention (CPO) covers 2 to 4 years, the action's year included.
+CPO_ANNEES_MIN = 2
+CPO_ANNEES_MAX = 4
+# States in which a funded action has conventions signed and payments recorded.
+ETATS_CONVENTIONNABLES = {E.PROGRAMMEE, E.CONVENTIONNEE}
+ETATS_VERSEMENT = ETATS_PROGRAMMES

@@ -71,3 +71,27 @@ def transition_notify(*, transition_id):
     body = render_to_string("programmation/email/transition.txt", context)
     send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in recipients])
     return len(recipients)
+
+
+def bilan_relance_recipients(action):
+    """The porteur's active people, who file the bilan."""
+    porteurs = User.objects.filter(
+        organisation_id=action.porteur_id, roles__code=RoleCode.PORTEUR, is_active=True
+    )
+    return sorted(set(porteurs.values_list("email", flat=True)))
+
+
+def bilan_relance_send(*, relance, recipients):
+    """E-mail one reminder that a bilan is expected (or overdue)."""
+    action = relance.action
+    context = {
+        "action": action,
+        "echeance": relance.echeance,
+        "jours": (relance.echeance - relance.date).days,
+        "retard": (relance.date - relance.echeance).days,
+        "url": settings.SITE_URL.rstrip("/") + _action_path(action),
+    }
+    subject = render_to_string("programmation/email/bilan_relance_subject.txt", context)
+    subject = " ".join(subject.split())
+    body = render_to_string("programmation/email/bilan_relance.txt", context)
+    send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in recipients])

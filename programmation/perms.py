@@ -80,3 +80,36 @@ def can_read_private_annotations(user, action):
     return user.is_superuser or any(
         acts_as(user, action, role) for role in (RoleCode.ADMIN_PDV, RoleCode.INSTRUCTEUR_FINANCEUR)
     )
+
+
+def can_manage_conventions(user, action):
+    """L'équipe politique de la ville du contrat enregistre les conventions d'une action
+    programmée, jusqu'à ce qu'elle soit conventionnée."""
+    from programmation.enums import ETATS_CONVENTIONNABLES
+
+    return (
+        action.etat in ETATS_CONVENTIONNABLES
+        and user.is_authenticated
+        and (user.is_superuser or acts_as(user, action, RoleCode.ADMIN_PDV))
+    )
+
+
+def can_record_versement(user, action):
+    """L'équipe politique de la ville du contrat enregistre les versements d'une action
+    financée."""
+    from programmation.enums import ETATS_VERSEMENT
+
+    return (
+        action.etat in ETATS_VERSEMENT
+        and user.is_authenticated
+        and (user.is_superuser or acts_as(user, action, RoleCode.ADMIN_PDV))
+    )
+
+
+def can_edit_bilan(user, action):
+    """Le porteur remplit le bilan de son action tant qu'il est attendu."""
+    return (
+        action.etat == EtatAction.BILAN_ATTENDU
+        and user.is_authenticated
+        and (user.is_superuser or acts_as(user, action, RoleCode.PORTEUR))
+    )

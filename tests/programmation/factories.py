@@ -7,7 +7,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from programmation import models
-from programmation.enums import EtatAppel, NatureFinancement
+from programmation.enums import EtatAppel, KindVersement, NatureFinancement
 from quartiers.enums import QuartierKind
 from quartiers.models import Quartier
 from tests import factories
@@ -128,3 +128,46 @@ def mettre_a_l_etat(action, etat):
     models.Action.objects.filter(pk=action.pk).update(etat=etat)
     action.refresh_from_db()
     return action
+
+
+class ConventionFactory(DjangoModelFactory):
+    """A yearly convention of the action's first funder that granted something."""
+
+    class Meta:
+        model = models.Convention
+
+    action = factory.SubFactory(ActionFactory)
+    financeur = factory.SubFactory(factories.OrganisationFactory, etat=True)
+    numero = factory.Sequence(lambda n: f"CONV-{n:04d}")
+    date_signature = datetime.date(2026, 5, 15)
+    montant = Decimal("5000")
+    auteur = factory.SubFactory(factories.UserFactory)
+
+
+class VersementFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Versement
+
+    convention = factory.SubFactory(ConventionFactory)
+    kind = KindVersement.AVANCE
+    montant = Decimal("1000")
+    date = datetime.date(2026, 6, 1)
+    auteur = factory.SubFactory(factories.UserFactory)
+
+
+def remplir_bilan(action, **champs):
+    """Give the action a bilan ready to deposit: realised = forecast on every budget line,
+    every indicator at its target, the planned number of beneficiaries, results."""
+    for ligne in action.lignes_budget.all():
+        ligne.montant_realise = ligne.montant_previsionnel
+        ligne.save(update_fields=["montant_realise"])
+    for indicateur in action.indicateurs.all():
+        indicateur.realise = indicateur.cible if indicateur.cible is not None else 0
+        indicateur.save(update_fields=["realise"])
+    defaults = {
+        "beneficiaires_total": action.beneficiaires_prevus or 10,
+        "resultats": "Objectifs atteints.",
+        **champs,
+    }
+    bilan, _ = models.Bilan.objects.update_or_create(action=action, defaults=defaults)
+    return bilan

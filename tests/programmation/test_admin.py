@@ -190,6 +190,7 @@ def test_admin_pdv_cannot_file_a_call_under_another_contract(
         "titre": "Appel déplacé",
         "etat": "ouvert",
         "seuil_demande_simplifiee": "5000",
+        "seuil_ecart_bilan": "15",
     }
     for prefix in ["priorites", "enveloppes"]:
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})

@@ -18,6 +18,7 @@ from tests import factories
 from tests.programmation.factories import (
     ActionCompleteFactory,
     mettre_a_l_etat,
+    remplir_bilan,
     solliciter,
 )
 
@@ -38,10 +39,12 @@ PROFILS = [*RoleCode.values, "sans_role", "anonyme", "superuser"]
 @pytest.fixture
 def action(contrat, porteur, partenaire_etat):
     """A complete application of the porteur on `contrat`, asking the agglo for 6 000 € and
-    the État (the partner's préfecture) for 3 000 €, with the amounts the committee granted."""
+    the État (the partner's préfecture) for 3 000 €, with the amounts the committee granted,
+    and a bilan ready to deposit."""
     action = ActionCompleteFactory(appel__contrat=contrat, porteur=porteur.organisation)
     solliciter(action, partenaire_etat.organisation, "3000")
     action.financements.update(montant_accorde=Decimal("2000"))
+    remplir_bilan(action)
     return action
 
 
@@ -288,6 +291,7 @@ def test_it_runs_the_whole_circuit_and_shows_it_on_the_timeline(
     ]
     step(agent_agglo, "conventionner")
     step(agent_agglo, "attendre_bilan")
+    remplir_bilan(action)
     step(porteur, "deposer_bilan", "Bilan 2026 joint.")
     step(agent_agglo, "solder")
 
@@ -427,34 +431,6 @@ def test_the_porteur_cannot_abandon_after_the_committee(action, porteur, etat):
     mettre_a_l_etat(action, etat)
 
     _assert_refused(action, porteur, "abandonner", etat)
-
-
-def test_staff_declare_an_action_not_carried_out_with_the_amount_to_recover(action, agent_agglo):
-    # Granted: 2 000 € by the agglo + 2 000 € by the État = 4 000 €.
-    mettre_a_l_etat(action, EtatAction.CONVENTIONNEE)
-
-    with pytest.raises(ValidationError) as exc:
-        services.action_declare_non_realisee(
-            action=action, user=agent_agglo, montant_a_reverser=Decimal("4000.01")
-        )
-    assert exc.value.message_dict == {
-        "montant_a_reverser": [
-            "Le montant à reverser doit être compris entre 0 et le montant accordé "
-            "(4\u202f000,00\u00a0€)."
-        ]
-    }
-
-    services.action_declare_non_realisee(
-        action=action,
-        user=agent_agglo,
-        montant_a_reverser=Decimal("1500"),
-        commentaire="Action annulée en cours d'année.",
-    )
-
-    action.refresh_from_db()
-    assert action.etat == EtatAction.NON_REALISEE
-    assert action.montant_a_reverser == Decimal("1500.00")
-    assert action.transitions.get().commentaire == "Action annulée en cours d'année."
 
 
 def test_declaring_not_carried_out_obeys_the_table(action, porteur):
