@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from cdv.enums import RoleCode
 from cdv.perms import CONTRAT_READER_ROLES, GOUVERNANCE_ROLES
+from programmation.perms import PROGRAMMATION_ROLES
 
 # Who follows the actions of a contract, and who reads its calls for projects.
 ACTION_ROLES = frozenset(
@@ -33,6 +34,7 @@ MENU = [
     MenuItem("Appels à projets", "programmation:appel_list", APPEL_ROLES),
     MenuItem("Mes demandes", "programmation:action_mine", frozenset({RoleCode.PORTEUR})),
     MenuItem("Actions", "programmation:action_list", ACTION_ROLES),
+    MenuItem("Bilan physico-financier", "programmation:bilan", PROGRAMMATION_ROLES),
     MenuItem("Mon organisation", "organisation_detail"),
 ]
 

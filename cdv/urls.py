@@ -52,6 +52,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("healthz", health.healthz, name="healthz"),
+    path("api/v1/programmation/", include("programmation.api")),
     path("api/v1/", include(api.urlpatterns)),
     path("admin/", admin.site.urls),
 ]

@@ -82,6 +82,20 @@ def can_read_private_annotations(user, action):
     )
 
 
+# Who follows the programmation of a contract: its tables, its bilan physico-financier.
+PROGRAMMATION_ROLES = frozenset(
+    {RoleCode.ADMIN_PDV, RoleCode.INSTRUCTEUR_FINANCEUR, RoleCode.LECTEUR_PARTENAIRE}
+)
+
+
+def can_view_programmation(user):
+    """L'équipe politique de la ville, les financeurs et les partenaires lecteurs consultent
+    la programmation du contrat et son bilan physico-financier."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or user.has_role(*PROGRAMMATION_ROLES)
+
+
 def can_manage_conventions(user, action):
     """L'équipe politique de la ville du contrat enregistre les conventions d'une action
     programmée, jusqu'à ce qu'elle soit conventionnée."""

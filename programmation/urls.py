@@ -1,6 +1,7 @@
 from django.urls import path
 
 from programmation.views import actions as views
+from programmation.views import pilotage
 
 app_name = "programmation"
 
@@ -13,4 +14,6 @@ urlpatterns = [
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),
     path("actions/<int:pk>/modifier/", views.action_edit, name="action_edit"),
     path("actions/<int:pk>/etape/", views.action_step, name="action_step"),
+    path("bilan/", pilotage.bilan, name="bilan"),
+    path("bilan/excel/", pilotage.bilan_excel, name="bilan_excel"),
 ]
