@@ -13,6 +13,9 @@ ACTION_ROLES = frozenset(
     {RoleCode.ADMIN_PDV, RoleCode.INSTRUCTEUR_FINANCEUR, RoleCode.LECTEUR_PARTENAIRE}
 )
 APPEL_ROLES = ACTION_ROLES | {RoleCode.PORTEUR}
+# Who records the committee's decisions, and who reads its pack (programmation.perms).
+ADMIN_PDV = frozenset({RoleCode.ADMIN_PDV})
+COMITE_ROLES = frozenset({RoleCode.ADMIN_PDV, RoleCode.INSTRUCTEUR_FINANCEUR})
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,13 @@ MENU = [
     MenuItem("Appels à projets", "programmation:appel_list", APPEL_ROLES),
     MenuItem("Mes demandes", "programmation:action_mine", frozenset({RoleCode.PORTEUR})),
     MenuItem("Actions", "programmation:action_list", ACTION_ROLES),
+    MenuItem(
+        "À donner mon avis",
+        "programmation:avis_a_donner",
+        frozenset({RoleCode.INSTRUCTEUR_FINANCEUR}),
+    ),
+    MenuItem("Instruction groupée", "programmation:instruction_groupee", ADMIN_PDV),
+    MenuItem("Comités", "programmation:comite_list", COMITE_ROLES),
     MenuItem("Bilan physico-financier", "programmation:bilan", PROGRAMMATION_ROLES),
     MenuItem("Mon organisation", "organisation_detail"),
 ]

@@ -127,3 +127,31 @@ def can_edit_bilan(user, action):
         and user.is_authenticated
         and (user.is_superuser or acts_as(user, action, RoleCode.PORTEUR))
     )
+
+
+# The committee, its pack, the batch operations and the funders' opinions --------------------
+
+
+def can_list_avis_a_donner(user):
+    """Un instructeur financeur rattaché à une organisation suit les actions sur lesquelles
+    celle-ci doit rendre son avis."""
+    return (
+        user.is_authenticated
+        and user.organisation_id is not None
+        and user.has_role(RoleCode.INSTRUCTEUR_FINANCEUR)
+    )
+
+
+def can_run_comite(user):
+    """L'équipe politique de la ville prend en instruction les demandes par lots et
+    enregistre les décisions du comité de programmation (chaque action reste vérifiée
+    par la table des transitions)."""
+    return user.is_authenticated and (user.is_superuser or user.has_role(RoleCode.ADMIN_PDV))
+
+
+def can_view_dossier_comite(user):
+    """L'équipe politique de la ville et les financeurs consultent le dossier du comité,
+    chacun pour les actions qu'il suit."""
+    return user.is_authenticated and (
+        user.is_superuser or user.has_role(RoleCode.ADMIN_PDV, RoleCode.INSTRUCTEUR_FINANCEUR)
+    )
