@@ -19,6 +19,7 @@ from programmation.enums import (
     EtatAction,
     EtatAppel,
     KindVersement,
+    NatureFinancement,
 )
 from programmation.models import (
     Action,
@@ -225,7 +226,7 @@ def action_transition(*, action, code, user, commentaire=""):
 @transaction.atomic
 def avis_record(*, action, user, sens, montant_propose=None, commentaire="", annotation_privee=""):
     """Record (or revise) the opinion of the user's organisation on a solicited action;
-    the proposed amount is copied to that funder's financing lines."""
+    the proposed amount is copied to that funder's financing (see below)."""
     action = _lock(action)
     if not perms.can_give_avis(user, action):
         raise PermissionDenied("Votre organisation ne peut pas rendre d'avis sur cette action.")
@@ -240,9 +241,15 @@ def avis_record(*, action, user, sens, montant_propose=None, commentaire="", ann
     avis.date = timezone.now()
     avis.full_clean()
     avis.save()
-    action.financements.filter(financeur_id=user.organisation_id).update(
-        montant_propose=montant_propose
+    # One proposal per funder: it goes on its crédits spécifiques line (else its first line),
+    # so that a funder asked under both natures is not counted twice.
+    lignes = sorted(
+        action.financements.filter(financeur_id=user.organisation_id),
+        key=lambda f: (f.nature != NatureFinancement.SPECIFIQUE, f.pk),
     )
+    for index, financement in enumerate(lignes):
+        financement.montant_propose = montant_propose if index == 0 else None
+        financement.save(update_fields=["montant_propose"])
     return avis
 
 

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 
 from cdv.enums import RoleCode
 from programmation import perms, services
-from programmation.enums import TRANSITIONS, EtatAction, SensAvis
+from programmation.enums import TRANSITIONS, EtatAction, NatureFinancement, SensAvis
 from programmation.models import Action, TransitionAction
 from tests import factories
 from tests.programmation.factories import (
@@ -517,3 +517,22 @@ def test_two_people_taking_the_same_step_at_once_take_it_once(contrat, porteur):
         winner,
         EtatAction.EN_INSTRUCTION,
     )
+
+
+def test_a_funder_asked_under_both_natures_proposes_once(action, partenaire_etat):
+    prefecture = partenaire_etat.organisation
+    solliciter(action, prefecture, "1000", nature=NatureFinancement.DROIT_COMMUN)
+    mettre_a_l_etat(action, EtatAction.AVIS_FINANCEURS)
+
+    services.avis_record(
+        action=action, user=partenaire_etat, sens=SensAvis.FAVORABLE, montant_propose="2500"
+    )
+
+    proposals = dict(
+        action.financements.filter(financeur=prefecture).values_list("nature", "montant_propose")
+    )
+    # 2 500 € on the crédits spécifiques line, nothing on droit commun: counted once.
+    assert proposals == {
+        NatureFinancement.SPECIFIQUE: Decimal("2500.00"),
+        NatureFinancement.DROIT_COMMUN: None,
+    }
