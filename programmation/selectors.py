@@ -64,7 +64,7 @@ RATIO = Decimal("0.0001")
 
 
 @dataclass(frozen=True)
-class BilanAnnee:
+class PbfAnnee:
     """One year of the programmation. Amounts of actions are their specific credits."""
 
     annee: int | None  # None on the totals line
@@ -83,7 +83,7 @@ class BilanAnnee:
 
 
 @dataclass(frozen=True)
-class BilanPilier:
+class PbfPilier:
     pilier_id: int | None
     nom: str
     nb_actions: int
@@ -92,7 +92,7 @@ class BilanPilier:
 
 
 @dataclass(frozen=True)
-class BilanQuartier:
+class PbfQuartier:
     quartier_id: int
     nom: str
     code: str
@@ -102,7 +102,7 @@ class BilanQuartier:
 
 
 @dataclass(frozen=True)
-class BilanFinanceur:
+class PbfFinanceur:
     financeur_id: int
     nom: str
     nb_actions: int
@@ -121,7 +121,7 @@ class BilanPhysicoFinancier:
     piliers: list
     quartiers: list
     financeurs: list
-    totaux: BilanAnnee
+    totaux: PbfAnnee
     # Specific credits no quartier share accounts for (actions without quartiers, shares < 100 %).
     non_ventile: Decimal
 
@@ -177,7 +177,7 @@ def _action_figures():
 
 def _ligne_annee(annee, row):
     specifique, total = _eur(row["credits_specifiques"]), _eur(row["total_accorde"])
-    return BilanAnnee(
+    return PbfAnnee(
         annee=annee,
         nb_actions=row["nb_actions"],
         credits_specifiques=specifique,
@@ -243,7 +243,7 @@ def bilan_physico_financier(*, contrat, annee_min, annee_max, user):
 
     # 3. Per pillar (actions without one are grouped under "Sans pilier", last).
     piliers = [
-        BilanPilier(
+        PbfPilier(
             pilier_id=row["pilier"],
             nom=row["pilier__nom"] or "Sans pilier",
             nb_actions=row["nb_actions"],
@@ -269,7 +269,7 @@ def bilan_physico_financier(*, contrat, annee_min, annee_max, user):
         output_field=_money,
     )
     quartiers = [
-        BilanQuartier(
+        PbfQuartier(
             quartier_id=row["quartier"],
             nom=row["quartier__nom"],
             code=row["quartier__code"],
@@ -291,7 +291,7 @@ def bilan_physico_financier(*, contrat, annee_min, annee_max, user):
     # 5. Per funder: what each one granted (only funders who granted something).
     accorde_total = totaux.total_accorde
     financeurs = [
-        BilanFinanceur(
+        PbfFinanceur(
             financeur_id=row["financeur"],
             nom=row["financeur__nom"],
             nb_actions=row["nb_actions"],
