@@ -246,6 +246,18 @@ class Contrat(models.Model):
             raise ValidationError({"annee_fin": "L'année de fin doit suivre l'année de début."})
 
 
+class ParentScopedQuerySet(models.QuerySet):
+    """For records visible with the record they belong to (the foreign key `parent_field`):
+    the parent's own for_user() decides. `contrat_path` leads to the contract."""
+
+    parent_field = None
+    contrat_path = None
+
+    def for_user(self, user):
+        parent = self.model._meta.get_field(self.parent_field).related_model
+        return self.filter(**{f"{self.parent_field}__in": parent.objects.for_user(user)})
+
+
 class ContratScopedQuerySet(models.QuerySet):
     """For records that hang from a contract: visible to the users of that contract."""
 

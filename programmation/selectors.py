@@ -522,20 +522,9 @@ def dossier_comite(actions):
     def total(field):
         return Coalesce(Sum(field), Value(ZERO), output_field=_money)
 
-    propose = (
-        Financement.objects.filter(action=OuterRef("pk"))
-        .order_by()
-        .values("action")
-        .annotate(total=Sum("montant_propose"))
-        .values("total")
-    )
     rows = list(
         actions.with_list_related_data()
-        .annotate(
-            montant_propose=Coalesce(
-                Subquery(propose, output_field=_money), Value(ZERO), output_field=_money
-            )
-        )
+        .with_financements_total("montant_propose")
         .order_by("pilier__ordre", "intitule", "pk")
     )
     avis = Avis.objects.filter(action=OuterRef("action"), financeur=OuterRef("financeur"))

@@ -4,6 +4,7 @@ The quartiers module (indicators, portraits, reference territories) builds on th
 the programmation already needs it to allocate each action to its quartiers.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from cdv.models import Contrat, ContratScopedQuerySet
@@ -41,3 +42,8 @@ class Quartier(models.Model):
 
     def __str__(self):
         return self.nom
+
+    def check_contrat(self, contrat_id):
+        """A record of one contract names only that contract's quartiers."""
+        if self.contrat_id != contrat_id:
+            raise ValidationError({"quartier": "Ce quartier relève d'un autre contrat."})

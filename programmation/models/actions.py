@@ -15,6 +15,7 @@ from cdv.models import (
     Contrat,
     Objectif,
     Organisation,
+    ParentScopedQuerySet,
     Pilier,
     ThematiqueANCT,
 )
@@ -53,21 +54,28 @@ class ActionQuerySet(models.QuerySet):
             scope |= Q(porteur_id=user.organisation_id)
         return self.filter(scope)
 
-    def with_montant_demande(self):
-        """`montant_demande`: the total asked from every funder of each action (0 if none)."""
-        demande = (
+    def with_financements_total(self, field):
+        """Annotate each action with `field` summed over its funding lines (0 if none), as
+        a subquery so that it combines with other annotations without multiplying rows."""
+        total = (
             Financement.objects.filter(action=OuterRef("pk"))
             .order_by()
             .values("action")
-            .annotate(total=Sum("montant_demande"))
+            .annotate(total=Sum(field))
             .values("total")
         )
         money = models.DecimalField(max_digits=14, decimal_places=2)
         return self.annotate(
-            montant_demande=Coalesce(
-                Subquery(demande, output_field=money), Value(Decimal("0")), output_field=money
-            )
+            **{
+                field: Coalesce(
+                    Subquery(total, output_field=money), Value(Decimal("0")), output_field=money
+                )
+            }
         )
+
+    def with_montant_demande(self):
+        """`montant_demande`: the total asked from every funder of each action."""
+        return self.with_financements_total("montant_demande")
 
     def with_list_related_data(self):
         """What a list of actions shows, in one query."""
@@ -186,12 +194,11 @@ class Action(models.Model):
             raise ValidationError(errors)
 
 
-class ActionScopedQuerySet(models.QuerySet):
-    contrat_path = "action__appel__contrat"
+class ActionScopedQuerySet(ParentScopedQuerySet):
+    """Visible with the action it belongs to."""
 
-    def for_user(self, user):
-        """Visible with the action it belongs to."""
-        return self.filter(action__in=Action.objects.for_user(user))
+    parent_field = "action"
+    contrat_path = "action__appel__contrat"
 
 
 class ActionQuartier(models.Model):
@@ -223,12 +230,8 @@ class ActionQuartier(models.Model):
         return f"{self.quartier} ({self.part} %)"
 
     def clean(self):
-        if (
-            self.quartier_id
-            and self.action_id
-            and self.quartier.contrat_id != self.action.appel.contrat_id
-        ):
-            raise ValidationError({"quartier": "Ce quartier relève d'un autre contrat."})
+        if self.quartier_id and self.action_id:
+            self.quartier.check_contrat(self.action.appel.contrat_id)
 
 
 class Indicateur(models.Model):

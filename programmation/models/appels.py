@@ -12,6 +12,7 @@ from cdv.models import (
     Contrat,
     Objectif,
     Organisation,
+    ParentScopedQuerySet,
     Pilier,
 )
 from programmation.enums import (
@@ -110,12 +111,11 @@ class AppelAProjets(models.Model):
             raise ValidationError({"annee": "L'année doit appartenir à la période du contrat."})
 
 
-class AppelScopedQuerySet(models.QuerySet):
-    contrat_path = "appel__contrat"
+class AppelScopedQuerySet(ParentScopedQuerySet):
+    """Visible with the call it belongs to."""
 
-    def for_user(self, user):
-        """Visible with the call it belongs to."""
-        return self.filter(appel__in=AppelAProjets.objects.for_user(user))
+    parent_field = "appel"
+    contrat_path = "appel__contrat"
 
 
 class Priorite(models.Model):

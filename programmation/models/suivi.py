@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cdv.models import (
     Organisation,
+    ParentScopedQuerySet,
 )
 from programmation.enums import (
     KindVersement,
@@ -83,12 +84,11 @@ class Convention(models.Model):
             )
 
 
-class ConventionScopedQuerySet(models.QuerySet):
-    contrat_path = "convention__action__appel__contrat"
+class ConventionScopedQuerySet(ParentScopedQuerySet):
+    """Visible with the convention (hence the action) it belongs to."""
 
-    def for_user(self, user):
-        """Visible with the convention (hence the action) it belongs to."""
-        return self.filter(convention__in=Convention.objects.for_user(user))
+    parent_field = "convention"
+    contrat_path = "convention__action__appel__contrat"
 
 
 class MontantAnnuel(models.Model):
@@ -200,12 +200,11 @@ class Bilan(models.Model):
         return f"Bilan — {self.action}"
 
 
-class BilanScopedQuerySet(models.QuerySet):
-    contrat_path = "bilan__action__appel__contrat"
+class BilanScopedQuerySet(ParentScopedQuerySet):
+    """Visible with the bilan (hence the action) it belongs to."""
 
-    def for_user(self, user):
-        """Visible with the bilan (hence the action) it belongs to."""
-        return self.filter(bilan__in=Bilan.objects.for_user(user))
+    parent_field = "bilan"
+    contrat_path = "bilan__action__appel__contrat"
 
 
 class BilanQuartier(models.Model):
@@ -235,12 +234,8 @@ class BilanQuartier(models.Model):
         return f"{self.quartier} : {self.beneficiaires}"
 
     def clean(self):
-        if (
-            self.quartier_id
-            and self.bilan_id
-            and self.quartier.contrat_id != self.bilan.action.appel.contrat_id
-        ):
-            raise ValidationError({"quartier": "Ce quartier relève d'un autre contrat."})
+        if self.quartier_id and self.bilan_id:
+            self.quartier.check_contrat(self.bilan.action.appel.contrat_id)
 
 
 class Relance(models.Model):
