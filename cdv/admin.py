@@ -12,6 +12,8 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
 from cdv import perms
 from cdv.models import (
@@ -419,3 +421,28 @@ class ReunionAdmin(ScopedAdmin):
     @admin.display(description="compte rendu", boolean=True)
     def a_compte_rendu(self, reunion):
         return bool(reunion.compte_rendu)
+
+
+# API tokens act with their user's whole scope: only the platform's technical administrators
+# see or manage them here (people manage their own on the page « Mon jeton d'API »).
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class SuperuserTokenAdmin(TokenAdmin):
+    autocomplete_fields = ["user"]
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request)

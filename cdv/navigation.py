@@ -45,7 +45,10 @@ MENU = [
     MenuItem("Instruction groupée", "programmation:instruction_groupee", ADMIN_PDV),
     MenuItem("Comités", "programmation:comite_list", COMITE_ROLES),
     MenuItem("Bilan physico-financier", "programmation:bilan", PROGRAMMATION_ROLES),
+    MenuItem("Import de l'historique", "programmation:import", ADMIN_PDV),
+    MenuItem("Bilans en retard", "programmation:bilans_en_retard", ADMIN_PDV),
     MenuItem("Mon organisation", "organisation_detail"),
+    MenuItem("Mon jeton d'API", "api_token"),
 ]
 
 

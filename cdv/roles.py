@@ -33,6 +33,9 @@ ACTIONS = [
     "bilan",
     "bilanquartier",
     "relance",
+    "message",
+    "document",
+    "piecejointe",
 ]
 
 ROLE_PERMISSIONS = {

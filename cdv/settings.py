@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "django_htmx",
@@ -145,6 +146,8 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Largest attachment a porteur may upload (bytes; the form says it in Mo).
+PIECE_JOINTE_TAILLE_MAX = env_int("PIECE_JOINTE_TAILLE_MAX", 10 * 1024 * 1024)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -201,6 +204,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.BasicAuthentication",
+        # Partner systems: `Authorization: Token <key>` (page « Mon jeton d'API »).
+        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -214,6 +219,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API REST de la plateforme cdv.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Choice sets shared by several fields (etat, etat_avant, etat_apres…): one name each.
+    "ENUM_NAME_OVERRIDES": {
+        "EtatActionEnum": "programmation.enums.EtatAction",
+        "EtatAppelEnum": "programmation.enums.EtatAppel",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from cdv import api, health, views
+from cdv import api, health, views, views_token
 from cdv.forms import PasswordResetForm
 
 urlpatterns = [
@@ -24,6 +24,8 @@ urlpatterns = [
         views.organisation_reinvite,
         name="organisation_reinvite",
     ),
+    path("compte/jeton-api/", views_token.api_token, name="api_token"),
+    path("compte/jeton-api/revoquer/", views_token.api_token_revoke, name="api_token_revoke"),
     path("programmation/", include("programmation.urls")),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),

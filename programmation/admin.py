@@ -6,6 +6,8 @@ the history of the workflow is shown, never written.
 """
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from cdv.admin import RelatedOnly, ScopedAdmin, ScopedInline
 from programmation import perms
@@ -17,11 +19,14 @@ from programmation.models import (
     Bilan,
     BilanQuartier,
     Convention,
+    Document,
     Enveloppe,
     Financement,
     Indicateur,
     LigneBudget,
+    Message,
     MontantAnnuel,
+    PieceJointe,
     Priorite,
     Relance,
     TransitionAction,
@@ -401,4 +406,70 @@ class RelanceAdmin(ReadOnlyMixin, ActionScopedAdmin):
     list_display = ["action", "date", "echeance", "nb_destinataires", "appel"]
     search_fields = ["action__intitule"]
     date_hierarchy = "date"
+    autocomplete_fields = []
+
+
+# Exchanges: messages, the organisations' documents, the applications' attachments -----------
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyMixin, ActionScopedAdmin):
+    """The thread of an action: written from the action's page only."""
+
+    list_display = ["action", "auteur", "date", "appel"]
+    list_select_related = ["action__appel", "auteur"]
+    search_fields = ["action__intitule", "texte"]
+    date_hierarchy = "date"
+    autocomplete_fields = []
+
+
+class DownloadMixin:
+    @admin.display(description="fichier")
+    def telecharger(self, obj):
+        document = getattr(obj, "document", obj)
+        url = reverse("programmation:piece_download", args=[document.pk])
+        return format_html('<a href="{}">{}</a>', url, document.nom_original)
+
+
+@admin.register(Document)
+class DocumentAdmin(DownloadMixin, ScopedAdmin):
+    """Files arrive through the application pages, which check their real type and size;
+    here only their validity may be corrected."""
+
+    list_display = ["nature", "organisation", "nom_original", "valide_jusqu_au", "depose_le"]
+    list_filter = ["nature"]
+    list_select_related = ["organisation"]
+    search_fields = ["organisation__nom", "nom_original"]
+    date_hierarchy = "depose_le"
+    fields = [
+        "organisation",
+        "nature",
+        "telecharger",
+        "taille",
+        "type_mime",
+        "valide_jusqu_au",
+        "depose_par",
+        "depose_le",
+    ]
+    readonly_fields = [
+        "organisation",
+        "nature",
+        "telecharger",
+        "taille",
+        "type_mime",
+        "depose_par",
+        "depose_le",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(PieceJointe)
+class PieceJointeAdmin(DownloadMixin, ReadOnlyMixin, ActionScopedAdmin):
+    list_display = ["document", "action", "jointe_le", "appel"]
+    list_select_related = ["action__appel", "document__organisation"]
+    search_fields = ["action__intitule", "document__nom_original"]
+    fields = ["action", "document", "telecharger", "jointe_le"]
+    readonly_fields = ["telecharger"]
     autocomplete_fields = []

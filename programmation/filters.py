@@ -4,6 +4,8 @@ the table page, its CSV/Excel exports and the list API, so that all three filter
 
 import django_filters as filters
 from django.db.models import Exists, OuterRef, Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from cdv.filters import contrat_filter, scoped
 from cdv.models import AxeTransversal, Organisation, Pilier, ThematiqueANCT
@@ -68,10 +70,12 @@ class ActionFilter(filters.FilterSet):
             "q",
         ]
 
+    @extend_schema_field(OpenApiTypes.INT)  # the API documents an id
     def filter_quartier(self, queryset, name, value):
         parts = ActionQuartier.objects.filter(action=OuterRef("pk"), quartier=value)
         return queryset.filter(Exists(parts))
 
+    @extend_schema_field(OpenApiTypes.INT)  # the API documents an id
     def filter_financeur(self, queryset, name, value):
         lignes = Financement.objects.filter(action=OuterRef("pk"), financeur=value)
         return queryset.filter(Exists(lignes))

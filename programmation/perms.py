@@ -129,6 +129,27 @@ def can_edit_bilan(user, action):
     )
 
 
+def can_view_convention(user, convention):
+    """Une convention est lue par le porteur de l'action, l'équipe politique de la ville du
+    contrat et le financeur qui l'a signée."""
+    action = convention.action
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or acts_as(user, action, RoleCode.PORTEUR):
+        return True
+    if user.organisation_id == convention.financeur_id and acts_as(
+        user, action, RoleCode.INSTRUCTEUR_FINANCEUR
+    ):
+        return True
+    return acts_as(user, action, RoleCode.ADMIN_PDV)
+
+
+def can_list_bilans_en_retard(user):
+    """L'équipe politique de la ville suit les bilans attendus dont la date limite est
+    passée."""
+    return user.is_authenticated and (user.is_superuser or user.has_role(RoleCode.ADMIN_PDV))
+
+
 # The committee, its pack, the batch operations and the funders' opinions --------------------
 
 
@@ -155,3 +176,43 @@ def can_view_dossier_comite(user):
     return user.is_authenticated and (
         user.is_superuser or user.has_role(RoleCode.ADMIN_PDV, RoleCode.INSTRUCTEUR_FINANCEUR)
     )
+
+
+# The import of earlier years -------------------------------------------------------------
+
+
+def can_import_programmation(user, contrat):
+    """L'équipe politique de la ville du contrat importe la programmation des années passées
+    (et en télécharge le modèle et l'export au même format)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.has_role(RoleCode.ADMIN_PDV) and user.contrats.filter(pk=contrat.pk).exists()
+
+
+# Exchanges: the message thread and the application's attachments -------------------------
+
+# Who takes part in the exchanges on an action (partners who only read are left out).
+ECHANGE_ROLES = (RoleCode.PORTEUR, RoleCode.ADMIN_PDV, RoleCode.INSTRUCTEUR_FINANCEUR)
+
+
+def can_post_message(user, action):
+    """Sur une demande déposée, le porteur, l'équipe politique de la ville du contrat et les
+    instructeurs des financeurs sollicités s'écrivent ; les partenaires lecteurs lisent."""
+    if not user.is_authenticated or action.etat == EtatAction.BROUILLON:
+        return False
+    return user.is_superuser or any(acts_as(user, action, role) for role in ECHANGE_ROLES)
+
+
+def can_view_pieces(user, action):
+    """Les pièces jointes d'une demande s'ouvrent par son porteur, l'équipe politique de la
+    ville du contrat et les instructeurs des financeurs sollicités."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or any(acts_as(user, action, role) for role in ECHANGE_ROLES)
+
+
+def can_attach_piece(user, action):
+    """Le porteur joint ou remplace les pièces de sa demande tant qu'il peut la modifier."""
+    return can_edit_application(user, action)

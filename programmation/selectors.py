@@ -588,3 +588,40 @@ def appels_en_comite(appels, actions):
             nb_a_decider=Coalesce(Subquery(a_decider, output_field=IntegerField()), 0)
         ).order_by("-annee", "titre", "pk")
     )
+
+
+@dataclass(frozen=True)
+class BilanEnRetard:
+    """An action whose bilan is expected past its call's deadline."""
+
+    action: object
+    echeance: object  # the call's date_limite_bilan
+    jours_de_retard: int
+    derniere_relance: object  # date of the last reminder, None if never reminded
+
+
+def bilans_en_retard(actions, *, today):
+    """Among `actions` (a scoped queryset), those whose bilan is expected and whose call's
+    deadline (`date_limite_bilan`) is before `today`, the oldest deadline first, with how
+    many days late and the last reminder sent. One query, whatever the number of rows."""
+    from django.db.models import OuterRef, Subquery
+
+    from programmation.enums import EtatAction
+    from programmation.models import Relance
+
+    derniere = Relance.objects.filter(action=OuterRef("pk")).order_by("-date").values("date")
+    rows = (
+        actions.filter(etat=EtatAction.BILAN_ATTENDU, appel__date_limite_bilan__lt=today)
+        .select_related("appel", "porteur")
+        .annotate(derniere_relance=Subquery(derniere[:1]))
+        .order_by("appel__date_limite_bilan", "porteur__nom", "intitule", "pk")
+    )
+    return [
+        BilanEnRetard(
+            action=action,
+            echeance=action.appel.date_limite_bilan,
+            jours_de_retard=(today - action.appel.date_limite_bilan).days,
+            derniere_relance=action.derniere_relance,
+        )
+        for action in rows
+    ]

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cdv import formats
 from cdv.formats import montant
-from programmation import notifications, perms, selectors
+from programmation import notifications, perms, selectors, services_echanges
 from programmation.enums import (
     COMPTE_SUBVENTIONS,
     CPO_ANNEES_MAX,
@@ -71,7 +71,8 @@ def action_submission_errors(action):
     """Every problem that prevents submitting the application, as {field: [messages]}.
 
     The short form (total requested under the call's threshold) needs no indicators,
-    human resources nor detailed objectives.
+    human resources nor detailed objectives, and only the statutes and the RIB among the
+    organisation's documents (services_echanges.natures_obligatoires).
     """
     errors = {}
 
@@ -153,6 +154,9 @@ def action_submission_errors(action):
                 f"({montant(demandee['total'])}) diffère de celle inscrite au compte 74 "
                 f"du budget ({montant(ligne)}).",
             )
+    # The organisation's documents (statutes, RIB…): attached, or reused while valid.
+    for message in services_echanges.pieces_submission_errors(action):
+        add("pieces", message)
     return errors
 
 
@@ -192,6 +196,7 @@ def action_transition(*, action, code, user, commentaire=""):
         errors = action_submission_errors(action)
         if errors:
             raise ValidationError(errors)
+        services_echanges.pieces_reprendre(action=action)
         action.deposee_le = action.deposee_le or timezone.now()
     if code in BILAN_SUBMISSIONS:
         errors = bilan_submission_errors(action)

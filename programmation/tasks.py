@@ -24,3 +24,14 @@ def notify_transition(transition_id):
 def remind_bilans():
     """Daily (CELERY_BEAT_SCHEDULE): remind the porteurs of bilans due soon or overdue."""
     return services.bilans_remind()
+
+
+@shared_task(
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def notify_message(message_id):
+    from programmation import notifications_echanges
+
+    return notifications_echanges.message_notify(message_id=message_id)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from cdv.demo import appels, contrat2024, contrats, gouvernance, qpv
+from cdv.demo import appels, contrat2024, contrats, documents, gouvernance, historique, qpv
 from cdv.demo.organisations import ORGANISATIONS
 from cdv.enums import NiveauObjectif, RoleCode
 from cdv.models import (
@@ -392,6 +392,7 @@ def _fill_application(report, action, demo, orgs, quartiers):
 def _walk_circuit(report, action, demo, users):
     """Take the action along the workflow table, recording each step as the services do."""
     from programmation.services import action_submission_errors
+    from programmation.services_echanges import pieces_reprendre
 
     agent = users[RoleCode.ADMIN_PDV]
     porteur = users[RoleCode.PORTEUR]
@@ -410,6 +411,7 @@ def _walk_circuit(report, action, demo, users):
             errors = action_submission_errors(action)
             if errors:
                 raise ValueError(f"Demande de démonstration incomplète : {demo.intitule} {errors}")
+            pieces_reprendre(action=action)
             action.deposee_le = _at(datetime.date.fromisoformat(day))
         if code == "instruire":
             action.instructeur = agent
@@ -461,6 +463,8 @@ def _load_actions(report, appels_by_key, piliers, quartiers, orgs, users):
     history belong to the workflow, and demo users may have moved it on since the last run.
     """
     loaded = {}
+    # The porteurs' statutes, RIB, accounts…: an application is deposited with them.
+    documents.load_documents(report, {orgs[demo.porteur] for demo in appels.ACTIONS})
     for demo in appels.ACTIONS:
         appel = appels_by_key[demo.appel]
         porteur = orgs[demo.porteur]
@@ -546,4 +550,6 @@ def demo_load(*, password):
     quartiers_2024 = _load_quartiers(report, contrat_2015, contrat_2024)
     appels_2024 = _load_appels(report, contrat_2024, piliers_2024, orgs)
     _load_actions(report, appels_2024, piliers_2024, quartiers_2024, orgs, users)
+    # The 2015 contract's 2016–2022 programming, through the import of earlier years.
+    historique.load(report, contrat_2015, users[RoleCode.ADMIN_PDV])
     return report

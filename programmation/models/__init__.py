@@ -19,6 +19,14 @@ from programmation.models.appels import (
     Enveloppe,
     Priorite,
 )
+from programmation.models.echanges import (
+    Document,
+    DocumentQuerySet,
+    Message,
+    NatureDocument,
+    PieceJointe,
+    PieceJointeQuerySet,
+)
 from programmation.models.suivi import (
     Bilan,
     BilanQuartier,
@@ -44,11 +52,17 @@ __all__ = [
     "BilanScopedQuerySet",
     "Convention",
     "ConventionScopedQuerySet",
+    "Document",
+    "DocumentQuerySet",
     "Enveloppe",
     "Financement",
     "Indicateur",
     "LigneBudget",
+    "Message",
     "MontantAnnuel",
+    "NatureDocument",
+    "PieceJointe",
+    "PieceJointeQuerySet",
     "Priorite",
     "Relance",
     "TransitionAction",

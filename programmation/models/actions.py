@@ -32,6 +32,20 @@ from programmation.models.base import CONTRAT_WIDE_ROLES, MONEY, PERCENT, POSITI
 from quartiers.models import Quartier
 
 
+def _total_per_action(model, action_path, field):
+    """`field` summed over the `model` rows of each action, 0 if none: a subquery, so that
+    it combines with other annotations without multiplying rows."""
+    total = (
+        model.objects.filter(**{action_path: OuterRef("pk")})
+        .order_by()
+        .values(action_path)
+        .annotate(total=Sum(field))
+        .values("total")
+    )
+    money = models.DecimalField(max_digits=14, decimal_places=2)
+    return Coalesce(Subquery(total, output_field=money), Value(Decimal("0")), output_field=money)
+
+
 class ActionQuerySet(models.QuerySet):
     contrat_path = "appel__contrat"
 
@@ -55,27 +69,20 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(scope)
 
     def with_financements_total(self, field):
-        """Annotate each action with `field` summed over its funding lines (0 if none), as
-        a subquery so that it combines with other annotations without multiplying rows."""
-        total = (
-            Financement.objects.filter(action=OuterRef("pk"))
-            .order_by()
-            .values("action")
-            .annotate(total=Sum(field))
-            .values("total")
-        )
-        money = models.DecimalField(max_digits=14, decimal_places=2)
-        return self.annotate(
-            **{
-                field: Coalesce(
-                    Subquery(total, output_field=money), Value(Decimal("0")), output_field=money
-                )
-            }
-        )
+        """Annotate each action with `field` summed over its funding lines (0 if none)."""
+        return self.annotate(**{field: _total_per_action(Financement, "action", field)})
 
     def with_montant_demande(self):
         """`montant_demande`: the total asked from every funder of each action."""
         return self.with_financements_total("montant_demande")
+
+    def with_montant_verse(self):
+        """`montant_verse`: everything paid under each action's conventions (0 if nothing)."""
+        from programmation.models.suivi import Versement  # suivi.py imports this module
+
+        return self.annotate(
+            montant_verse=_total_per_action(Versement, "convention__action", "montant")
+        )
 
     def with_list_related_data(self):
         """What a list of actions shows, in one query."""

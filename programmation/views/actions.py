@@ -3,16 +3,15 @@ page with its workflow, lists."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from cdv.selectors import contrat_courant
 from programmation import perms, selectors, services
 from programmation.enums import TRANSITIONS, CoteBudget, EtatAction, EtatAppel
 from programmation.forms import Demande, TransitionForm, error_dict
 from programmation.models import Action, AppelAProjets, Priorite
+from programmation.views import suivi
 
 # Where a failed submission leaves its errors for the form page it redirects to.
 SUBMISSION_ERRORS = "programmation_erreurs_depot"
@@ -20,7 +19,6 @@ SUBMITTED = {
     "deposer": "Votre demande est déposée : l'équipe du contrat l'a reçue.",
     "completer": "Votre demande complétée est renvoyée à l'instruction.",
 }
-PER_PAGE = 50
 
 
 def _appels(user):
@@ -204,6 +202,7 @@ def _detail(request, action, *, erreurs=None, form=None):
         "can_edit": perms.can_edit_application(user, action),
         "etapes": etapes,
     }
+    context.update(suivi.suivi_context(user, action))
     return render(request, "programmation/action_detail.html", context)
 
 
@@ -229,6 +228,8 @@ def action_step(request, pk):
     except ValidationError as exc:
         if code in services.SUBMISSIONS and perms.can_edit_application(user, action):
             return _back_to_form(request, action, exc)
+        if code in services.BILAN_SUBMISSIONS and perms.can_edit_bilan(user, action):
+            return suivi.back_to_bilan(request, action, exc)
         errors = [message for messages_ in error_dict(exc).values() for message in messages_]
         return _detail(request, action, erreurs={code: errors}, form=form)
     messages.success(
@@ -252,23 +253,9 @@ def action_mine(request):
         )
         for action in actions:
             action.can_edit = perms.can_edit_application(user, action)
-    return render(request, "programmation/action_mine.html", {"actions": actions})
-
-
-def action_list(request):
-    """The actions of the current contract that the user follows."""
-    contrat = contrat_courant(request)
-    context = {"contrat": contrat, "etats": EtatAction.choices}
-    if contrat is not None:
-        actions = (
-            Action.objects.for_user(request.user)
-            .filter(appel__contrat=contrat)
-            .with_list_related_data()
-            .order_by("-appel__annee", "intitule", "pk")
-        )
-        etat = request.GET.get("etat", "")
-        if etat in EtatAction.values:
-            actions = actions.filter(etat=etat)
-            context["etat"] = etat
-        context["page"] = Paginator(actions, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "programmation/action_list.html", context)
+    bilans = [action for action in actions if action.etat == EtatAction.BILAN_ATTENDU]
+    return render(
+        request,
+        "programmation/action_mine.html",
+        {"actions": actions, "bilans_a_rendre": bilans},
+    )

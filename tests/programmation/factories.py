@@ -6,8 +6,10 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
+from cdv.demo.documents import pdf_minimal
 from programmation import models
 from programmation.enums import EtatAppel, KindVersement, NatureFinancement
+from programmation.models.echanges import NATURES_OBLIGATOIRES, NatureDocument
 from quartiers.enums import QuartierKind
 from quartiers.models import Quartier
 from tests import factories
@@ -88,6 +90,37 @@ class ActionCompleteFactory(ActionFactory):
         quartier = QuartierFactory(contrat=self.appel.contrat)
         models.ActionQuartier.objects.create(action=self, quartier=quartier, part=Decimal("100"))
         models.Indicateur.objects.create(action=self, libelle="Élèves suivis", cible=40)
+
+    @factory.post_generation
+    def documents(self, create, extracted, **kwargs):
+        """The porteur's statutes, RIB… (documents=False: none, to test their absence)."""
+        if create and extracted is not False:
+            documents_valides(self.porteur)
+
+
+PDF = pdf_minimal("Document de test")
+
+
+class DocumentFactory(DjangoModelFactory):
+    """A valid document of an organisation: a real small PDF."""
+
+    class Meta:
+        model = models.Document
+
+    organisation = factory.SubFactory(factories.OrganisationFactory)
+    nature = NatureDocument.STATUTS
+    fichier = factory.django.FileField(filename="document.pdf", data=PDF)
+    nom_original = factory.LazyAttribute(lambda d: f"{d.nature}.pdf")
+    taille = len(PDF)
+    type_mime = "application/pdf"
+
+
+def documents_valides(organisation, natures=NATURES_OBLIGATOIRES):
+    """Give the organisation a valid document of each nature it lacks (all those a deposit
+    requires by default)."""
+    for nature in natures:
+        if not organisation.documents.filter(nature=nature).valides().exists():
+            DocumentFactory(organisation=organisation, nature=nature)
 
 
 class FinancementFactory(DjangoModelFactory):

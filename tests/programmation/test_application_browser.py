@@ -16,7 +16,7 @@ from tests.cdv.test_accessibility import (  # noqa: F401 (fixtures)
     log_in,
     page,
 )
-from tests.programmation.factories import AppelFactory, QuartierFactory
+from tests.programmation.factories import AppelFactory, QuartierFactory, documents_valides
 
 pytestmark = [
     pytest.mark.browser,
@@ -52,6 +52,7 @@ def test_a_porteur_applies_and_the_agglo_takes_it_to_the_funders(page, appel):  
         organisation=factories.OrganisationFactory(nom="Association Quartiers Solidaires"),
         roles=[RoleCode.PORTEUR],
     )
+    documents_valides(porteur.organisation)  # statutes, RIB… reused from earlier
     agent = factories.UserFactory(
         email="agent@agglo.fr",
         organisation=contrat.epci,

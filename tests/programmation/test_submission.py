@@ -98,6 +98,11 @@ def test_a_draft_saves_with_nothing_filled_and_is_checked_only_on_submission(por
             "Le budget n'est pas équilibré : 1\u202f200,00\u00a0€ de charges pour "
             "0,00\u00a0€ de produits."
         ],
+        # The short form asks for the statutes and the RIB only (see test_pieces.py).
+        "pieces": [
+            "Pièce obligatoire manquante : statuts de l'association.",
+            "Pièce obligatoire manquante : relevé d'identité bancaire (RIB).",
+        ],
     }
 
 

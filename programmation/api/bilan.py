@@ -1,8 +1,7 @@
-"""REST API of the programmation: the bilan physico-financier, read from the same selector
-as the page and the workbook."""
+"""The bilan physico-financier as JSON, read from the same selector as the page and the
+workbook."""
 
 from django.shortcuts import get_object_or_404
-from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -122,12 +121,3 @@ class BilanPhysicoFinancierView(LoginNotRequiredMixin, APIView):
             user=request.user,
         )
         return Response(BilanPhysicoFinancierSerializer(bilan).data)
-
-
-urlpatterns = [
-    path(
-        "bilan/",
-        BilanPhysicoFinancierView.as_view(),
-        name="api-programmation-bilan",
-    ),
-]
