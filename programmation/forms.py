@@ -203,6 +203,10 @@ FinancementFormSet = _formset(Financement, FinancementForm, 2)
 LigneBudgetFormSet = _formset(LigneBudget, LigneBudgetForm, 4)
 
 
+# The key of the attachments' errors in action_submission_errors.
+PIECES = "pieces"
+
+
 class Demande:
     """The whole application form: the action and its four tables, validated and saved
     together. Only field-level validity is checked here; the submission rules are the
@@ -219,6 +223,8 @@ class Demande:
     def __init__(self, data=None, *, action, user, reconductibles, quartiers):
         financeurs = financeurs_of(action.appel)
         self.action = action
+        # The attachments are uploaded on their own page; their deposit errors show here.
+        self.pieces_errors = []
         self.form = ActionForm(
             data, instance=action, user=user, reconductibles=reconductibles, prefix="action"
         )
@@ -263,6 +269,9 @@ class Demande:
         form = self.form
         form_errors = form.errors  # on an unbound form: an empty ErrorDict to fill
         for key, messages in errors.items():
+            if key == PIECES:
+                self.pieces_errors.extend(messages)
+                continue
             if key in self.formsets:
                 self.formsets[key].non_form_errors().extend(messages)
                 continue
@@ -297,6 +306,8 @@ class Demande:
                                 message,
                             )
                         )
+        for message in self.pieces_errors:
+            items.append(("#pieces", "Pièces jointes", message))
         return items
 
 

@@ -168,27 +168,14 @@ class BilanForm(_ServiceErrors, forms.Form):
     `ligne_<id>` (realised) with `ligne_<id>_justification`, `indicateur_<id>`, and
     `quartier_<id>`."""
 
-    ORDRE = [
-        "beneficiaires_total",
-        "femmes",
-        "hommes",
-        "tranches_age",
-        "part_qpv",
-        "mise_en_oeuvre",
-        "resultats",
-        "difficultes",
-        "suites",
-    ]
-
     def __init__(self, data=None, *, bilan, ecarts, indicateurs, quartiers):
         """`ecarts`: selectors.ecarts_budget rows; `indicateurs`: the action's indicators;
         `quartiers`: (quartier, beneficiaries or None) pairs."""
         super().__init__(data, initial=self._initial(bilan, ecarts, indicateurs, quartiers))
-        assert set(self.ORDRE) == BILAN_CHAMPS
         self.fields.update(
             forms.fields_for_model(
                 Bilan,
-                fields=self.ORDRE,
+                fields=BILAN_CHAMPS,
                 localized_fields=["part_qpv"],
                 widgets={
                     "tranches_age": forms.Textarea(attrs={"rows": 2}),

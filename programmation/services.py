@@ -591,8 +591,9 @@ def versement_record(*, convention, user, kind, montant, date, reference=""):
 
 # Bilans ------------------------------------------------------------------------------------
 
-# The bilan's own fields the porteur fills in (the budget and indicators live elsewhere).
-BILAN_CHAMPS = {
+# The bilan's own fields the porteur fills in, in the form's order (the budget and
+# indicators live elsewhere).
+BILAN_CHAMPS = (
     "beneficiaires_total",
     "femmes",
     "hommes",
@@ -602,7 +603,7 @@ BILAN_CHAMPS = {
     "resultats",
     "difficultes",
     "suites",
-}
+)
 
 
 def _signe(value, suffix):
@@ -718,7 +719,7 @@ def bilan_save(*, action, user, lignes=None, indicateurs=None, quartiers=None, *
         raise PermissionDenied(
             "Le bilan est rempli par le porteur de l'action, tant qu'il est attendu."
         )
-    inconnus = set(champs) - BILAN_CHAMPS
+    inconnus = set(champs) - set(BILAN_CHAMPS)
     if inconnus:
         raise TypeError(f"Champs inconnus du bilan : {', '.join(sorted(inconnus))}.")
     errors = {}

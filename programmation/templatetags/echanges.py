@@ -25,11 +25,18 @@ def fil_messages(context, action):
 
 
 @register.inclusion_tag("programmation/piece_liste.html", takes_context=True)
-def pieces_demande(context, action):
+def pieces_demande(context, action, erreurs=()):
     """The attachments of `action`: the porteur who may still edit sees the documents its
-    organisation would reuse; the others see what was deposited."""
+    organisation would reuse; the others see what was deposited. `erreurs`: what keeps the
+    application from being deposited, shown on the block."""
     user = context["request"].user
-    result = {"action": action, "pieces": [], "can_attach": False, "courte": False}
+    result = {
+        "action": action,
+        "pieces": [],
+        "can_attach": False,
+        "courte": False,
+        "erreurs": erreurs,
+    }
     # A new application: only a note that pieces come once the draft is saved.
     result["show"] = action.pk is None or perms.can_view_pieces(user, action)
     if action.pk is None or not result["show"]:

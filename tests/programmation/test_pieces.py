@@ -279,7 +279,10 @@ def test_a_deposit_without_its_documents_is_refused_in_french(client, porteur, a
         reverse("programmation:action_step", args=[action.pk]), {"code": "deposer"}, follow=True
     )
     html = response.content.decode()
-    assert "Pièce obligatoire manquante : liste des dirigeants." in html
+    # Listed at the top, linking to the attachments block, and shown on that block.
+    assert 'href="#pieces"' in html
+    bloc = html[html.index('id="pieces"') :]
+    assert "Pièce obligatoire manquante : liste des dirigeants." in bloc[: bloc.index("</table>")]
     action.refresh_from_db()
     assert action.etat == EtatAction.BROUILLON
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from programmation.enums import EtatAction
 from programmation.models import Bilan, Relance
+from programmation.services import BILAN_CHAMPS
 from tests import factories
 from tests.programmation.factories import (
     ActionCompleteFactory,
@@ -49,20 +50,7 @@ def attendu(contrat, porteur):
 def bilan_data(action, *, bouton="brouillon", realises=(), justifications=None, **champs):
     """What the porteur types: `realises` in the order 64, 61, 74, 70."""
     lignes = {ligne.compte: ligne for ligne in action.lignes_budget.all()}
-    data = {
-        name: ""
-        for name in (
-            "beneficiaires_total",
-            "femmes",
-            "hommes",
-            "tranches_age",
-            "part_qpv",
-            "mise_en_oeuvre",
-            "resultats",
-            "difficultes",
-            "suites",
-        )
-    }
+    data = dict.fromkeys(BILAN_CHAMPS, "")
     for compte, realise in zip(("64", "61", "74", "70"), realises, strict=False):
         data[f"ligne_{lignes[compte].pk}"] = realise
         data[f"ligne_{lignes[compte].pk}_j"] = (justifications or {}).get(compte, "")
