@@ -48,13 +48,21 @@ ROLE_PERMISSIONS = {
             "thematiqueanct": VIEW,
         },
         "programmation": {**dict.fromkeys(APPELS, EDIT), **dict.fromkeys(ACTIONS, VIEW)},
-        "quartiers": {"quartier": EDIT},
+        # Territories and the catalogue are shared by every contract: kept, never deleted.
+        "quartiers": {
+            "quartier": EDIT,
+            "territoire": KEEP,
+            "indicateur": KEEP,
+            "valeurindicateur": EDIT,
+        },
     },
     RoleCode.INSTRUCTEUR_FINANCEUR: {
         "cdv": dict.fromkeys(CONTRACT_FRAME + GOVERNANCE + ["organisation"], VIEW),
         # Rows are those of for_user(): the actions where its organisation is solicited.
         "programmation": dict.fromkeys(APPELS + ACTIONS, VIEW),
-        "quartiers": {"quartier": VIEW},
+        "quartiers": dict.fromkeys(
+            ["quartier", "territoire", "indicateur", "valeurindicateur"], VIEW
+        ),
     },
 }
 

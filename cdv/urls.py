@@ -27,6 +27,7 @@ urlpatterns = [
     path("compte/jeton-api/", views_token.api_token, name="api_token"),
     path("compte/jeton-api/revoquer/", views_token.api_token_revoke, name="api_token_revoke"),
     path("programmation/", include("programmation.urls")),
+    path("quartiers/", include("quartiers.urls")),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -1,9 +1,10 @@
-"""Back office of the quartiers: the QPV and QVA of each contract, scoped by for_user()."""
+"""Back office of the quartiers: the QPV and QVA of each contract, the reference territories,
+the catalogue of indicators and their values, all scoped by for_user()."""
 
 from django.contrib import admin
 
 from cdv.admin import RelatedOnly, ScopedAdmin
-from quartiers.models import Quartier
+from quartiers.models import Indicateur, Quartier, Territoire, ValeurIndicateur
 
 
 @admin.register(Quartier)
@@ -12,4 +13,39 @@ class QuartierAdmin(ScopedAdmin):
     list_filter = ["kind", ("contrat", RelatedOnly)]
     list_select_related = ["contrat"]
     search_fields = ["nom", "code", "communes"]
-    autocomplete_fields = ["contrat"]
+    autocomplete_fields = ["contrat", "remplace"]
+    readonly_fields = ["territoire"]
+    fieldsets = [
+        (None, {"fields": ["contrat", "kind", "code", "nom", "communes", "population"]}),
+        ("Géographie", {"fields": ["perimetre", "perimetre_note", "remplace", "territoire"]}),
+    ]
+
+
+@admin.register(Territoire)
+class TerritoireAdmin(ScopedAdmin):
+    list_display = ["nom", "kind", "code", "parent"]
+    list_filter = ["kind"]
+    list_select_related = ["parent"]
+    search_fields = ["nom", "code"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Indicateur)
+class IndicateurAdmin(ScopedAdmin):
+    list_display = ["code", "libelle", "unite", "theme", "source", "sens", "ordre"]
+    list_filter = ["theme", "source", "unite", "sens"]
+    search_fields = ["code", "libelle"]
+
+
+@admin.register(ValeurIndicateur)
+class ValeurIndicateurAdmin(ScopedAdmin):
+    list_display = ["indicateur", "territoire", "millesime", "valeur", "secret", "source"]
+    list_filter = ["millesime", "secret", "territoire__kind", ("indicateur", RelatedOnly)]
+    list_select_related = ["indicateur", "territoire"]
+    search_fields = [
+        "indicateur__code",
+        "indicateur__libelle",
+        "territoire__nom",
+        "territoire__code",
+    ]
+    autocomplete_fields = ["territoire", "indicateur"]

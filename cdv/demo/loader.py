@@ -12,7 +12,16 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from cdv.demo import appels, contrat2024, contrats, documents, gouvernance, historique, qpv
+from cdv.demo import (
+    appels,
+    contrat2024,
+    contrats,
+    documents,
+    gouvernance,
+    historique,
+    indicateurs,
+    qpv,
+)
 from cdv.demo.organisations import ORGANISATIONS
 from cdv.enums import NiveauObjectif, RoleCode
 from cdv.models import (
@@ -548,6 +557,8 @@ def demo_load(*, password):
     users = _load_users(report, orgs, [contrat_2015, contrat_2024], password)
 
     quartiers_2024 = _load_quartiers(report, contrat_2015, contrat_2024)
+    # Territories, indicator catalogue, perimeters and the evaluation's figures.
+    indicateurs.load(report, contrat_2015, contrat_2024)
     appels_2024 = _load_appels(report, contrat_2024, piliers_2024, orgs)
     _load_actions(report, appels_2024, piliers_2024, quartiers_2024, orgs, users)
     # The 2015 contract's 2016–2022 programming, through the import of earlier years.
