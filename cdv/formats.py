@@ -37,3 +37,30 @@ def jour(value):
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     return ""
+
+
+def nombre(value):
+    """3873 → "3 873", Decimal("7.600") → "7,6": thousands by narrow no-break spaces, a
+    decimal comma, no trailing zeros. Empty when no value."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return ""
+    sign = "-" if number < 0 else ""
+    text = f"{abs(number):f}"
+    units, _, decimals = text.partition(".")
+    decimals = decimals.rstrip("0")
+    groups = []
+    while units:
+        groups.insert(0, units[-3:])
+        units = units[:-3]
+    result = NARROW_NBSP.join(groups) or "0"
+    return f"{sign}{result},{decimals}" if decimals else f"{sign}{result}"
+
+
+def pourcentage(points):
+    """A percentage stored in points: 27 → "27 %", Decimal("12.7") → "12,7 %"."""
+    text = nombre(points)
+    return f"{text}{NBSP}%" if text else ""

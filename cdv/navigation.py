@@ -37,6 +37,7 @@ MENU = [
     MenuItem("Appels à projets", "programmation:appel_list", APPEL_ROLES),
     MenuItem("Mes demandes", "programmation:action_mine", frozenset({RoleCode.PORTEUR})),
     MenuItem("Actions", "programmation:action_list", ACTION_ROLES),
+    MenuItem("Quartiers", "quartiers:quartier_list", CONTRAT_READER_ROLES),
     MenuItem(
         "À donner mon avis",
         "programmation:avis_a_donner",
@@ -45,6 +46,7 @@ MENU = [
     MenuItem("Instruction groupée", "programmation:instruction_groupee", ADMIN_PDV),
     MenuItem("Comités", "programmation:comite_list", COMITE_ROLES),
     MenuItem("Bilan physico-financier", "programmation:bilan", PROGRAMMATION_ROLES),
+    MenuItem("Écarts entre quartiers", "quartiers:ecarts", CONTRAT_READER_ROLES),
     MenuItem("Import de l'historique", "programmation:import", ADMIN_PDV),
     MenuItem("Bilans en retard", "programmation:bilans_en_retard", ADMIN_PDV),
     MenuItem("Mon organisation", "organisation_detail"),

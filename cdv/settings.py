@@ -223,6 +223,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EtatActionEnum": "programmation.enums.EtatAction",
         "EtatAppelEnum": "programmation.enums.EtatAppel",
+        "SensIndicateurQuartierEnum": "quartiers.enums.Sens",
+        "SensAvisEnum": "programmation.enums.SensAvis",
     },
 }
 

@@ -56,6 +56,7 @@ urlpatterns = [
     ),
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/programmation/", include("programmation.api")),
+    path("api/v1/quartiers/", include("quartiers.api")),
     path("api/v1/", include(api.urlpatterns)),
     path("admin/", admin.site.urls),
 ]

@@ -4,7 +4,13 @@ the catalogue of indicators and their values, all scoped by for_user()."""
 from django.contrib import admin
 
 from cdv.admin import RelatedOnly, ScopedAdmin
-from quartiers.models import Indicateur, Quartier, Territoire, ValeurIndicateur
+from quartiers.models import (
+    Indicateur,
+    LigneDirectrice,
+    Quartier,
+    Territoire,
+    ValeurIndicateur,
+)
 
 
 @admin.register(Quartier)
@@ -49,3 +55,17 @@ class ValeurIndicateurAdmin(ScopedAdmin):
         "territoire__code",
     ]
     autocomplete_fields = ["territoire", "indicateur"]
+
+
+@admin.register(LigneDirectrice)
+class LigneDirectriceAdmin(ScopedAdmin):
+    list_display = ["quartier", "annee", "pilier", "auteur", "modifie_le"]
+    list_filter = ["annee", ("quartier", RelatedOnly)]
+    list_select_related = ["quartier", "pilier", "auteur"]
+    search_fields = ["quartier__nom", "enjeux", "lignes_directrices"]
+    autocomplete_fields = ["quartier", "pilier"]
+    readonly_fields = ["auteur", "modifie_le"]
+
+    def save_model(self, request, obj, form, change):
+        obj.auteur = request.user
+        super().save_model(request, obj, form, change)

@@ -9,12 +9,13 @@ references are its territory's ancestors (docs/quartiers.md).
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from cdv.models import Contrat, ContratScopedQuerySet
+from cdv.models import Contrat, ContratScopedQuerySet, Pilier
 from quartiers.enums import (
     RANG_TERRITOIRE,
     QuartierKind,
@@ -335,3 +336,78 @@ class ValeurIndicateur(models.Model):
             raise ValidationError(
                 {"valeur": "Indiquez la valeur, ou cochez « secret statistique »."}
             )
+
+
+class LigneDirectriceQuerySet(ContratScopedQuerySet):
+    contrat_path = "quartier__contrat"
+
+
+class LigneDirectrice(models.Model):
+    """The issues and guidelines written by the contract's team for a quartier, for the
+    whole quartier or one pillar; one row per year keeps the earlier years' versions."""
+
+    quartier = models.ForeignKey(
+        Quartier,
+        verbose_name="quartier",
+        on_delete=models.CASCADE,
+        related_name="lignes_directrices",
+    )
+    annee = models.PositiveSmallIntegerField(
+        "année", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    pilier = models.ForeignKey(
+        Pilier,
+        verbose_name="pilier",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Vide : l'ensemble du quartier.",
+    )
+    enjeux = models.TextField("enjeux", blank=True)
+    lignes_directrices = models.TextField("lignes directrices", blank=True)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="auteur",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    modifie_le = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = LigneDirectriceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "ligne directrice de quartier"
+        verbose_name_plural = "lignes directrices de quartier"
+        ordering = ["quartier", "-annee", "pilier__ordre", "pilier__nom"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quartier", "annee", "pilier"],
+                name="ligne_directrice_unique",
+                violation_error_message="Ce quartier a déjà des lignes directrices pour ce "
+                "pilier et cette année.",
+            ),
+            # NULL never equals NULL: one row per year for the whole quartier, said apart.
+            models.UniqueConstraint(
+                fields=["quartier", "annee"],
+                condition=Q(pilier__isnull=True),
+                name="ligne_directrice_quartier_unique",
+                violation_error_message="Ce quartier a déjà des lignes directrices pour "
+                "cette année.",
+            ),
+        ]
+
+    def __str__(self):
+        pilier = self.pilier.nom if self.pilier_id else "ensemble du quartier"
+        return f"{self.quartier} — {self.annee} — {pilier}"
+
+    def clean(self):
+        if (
+            self.pilier_id
+            and self.quartier_id
+            and self.pilier.contrat_id != self.quartier.contrat_id
+        ):
+            raise ValidationError({"pilier": "Ce pilier relève d'un autre contrat."})

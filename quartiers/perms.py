@@ -1,6 +1,7 @@
 """Permission rules of the quartiers. Views, API, admin and templates call these."""
 
 from cdv.enums import RoleCode
+from cdv.perms import CONTRAT_READER_ROLES
 
 
 def can_import_indicateurs(user):
@@ -10,3 +11,30 @@ def can_import_indicateurs(user):
     if not user.is_authenticated:
         return False
     return user.is_superuser or user.has_role(RoleCode.ADMIN_PDV)
+
+
+def can_view_portrait(user, quartier):
+    """Les personnes qui travaillent sur le contrat d'un quartier lisent son portrait."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or user.contrats.filter(pk=quartier.contrat_id).exists()
+
+
+def can_change_ligne_directrice(user, quartier):
+    """L'équipe politique de la ville du contrat écrit les enjeux et les lignes directrices
+    d'un quartier ; les autres les lisent."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        user.has_role(RoleCode.ADMIN_PDV) and user.contrats.filter(pk=quartier.contrat_id).exists()
+    )
+
+
+def can_view_ecarts(user):
+    """L'équipe politique de la ville, les partenaires et la coordination GUP lisent les écarts
+    entre les quartiers de leurs contrats et leurs références (commune, agglomération)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or user.has_role(*CONTRAT_READER_ROLES)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quartiers import views
+from quartiers import views, views_ecarts, views_portrait
 
 app_name = "quartiers"
 
@@ -10,5 +10,15 @@ urlpatterns = [
         "indicateurs/import/modele.xlsx",
         views.import_indicateurs_modele,
         name="import_indicateurs_modele",
+    ),
+    path("ecarts/", views_ecarts.ecarts_list, name="ecarts"),
+    path("ecarts.xlsx", views_ecarts.ecarts_excel, name="ecarts_excel"),
+    path("", views_portrait.quartier_list, name="quartier_list"),
+    path("portraits.xlsx", views_portrait.portraits_excel, name="portraits_excel"),
+    path("<int:pk>/", views_portrait.portrait, name="portrait"),
+    path(
+        "<int:pk>/lignes-directrices/<int:annee>/",
+        views_portrait.ligne_directrice_edit,
+        name="ligne_directrice_edit",
     ),
 ]

@@ -20,6 +20,7 @@ SAMPLE_KWARGS = {
     "format": "json",
     "content_type_id": "1",
     "url": "x",
+    "annee": "2025",
 }
 
 
