@@ -48,6 +48,7 @@ MENU = [
     MenuItem("Bilan physico-financier", "programmation:bilan", PROGRAMMATION_ROLES),
     MenuItem("Écarts entre quartiers", "quartiers:ecarts", CONTRAT_READER_ROLES),
     MenuItem("Import de l'historique", "programmation:import", ADMIN_PDV),
+    MenuItem("Import des indicateurs", "quartiers:import_indicateurs", ADMIN_PDV),
     MenuItem("Bilans en retard", "programmation:bilans_en_retard", ADMIN_PDV),
     MenuItem("Mon organisation", "organisation_detail"),
     MenuItem("Mon jeton d'API", "api_token"),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.defaults import server_error
 
 from cdv.enums import NiveauObjectif, RoleCode
+from cdv.navigation import menu_for
 from tests import factories
 
 TODAY = timezone.localdate()
@@ -549,3 +550,14 @@ def test_it_grants_nothing_to_anonymous_visitors():
 
     assert not perms.can_view_contrat(AnonymousUser())
     assert not perms.can_view_gouvernance(AnonymousUser())
+
+
+@pytest.mark.parametrize("role", list(RoleCode))
+def test_every_menu_entry_opens_for_the_role_it_is_shown_to(client, contrat, role):
+    user = factories.UserFactory(roles=[role], contrats=[contrat])
+    client.force_login(user)
+    entries = menu_for(user)
+    assert entries
+    for item in entries:
+        response = client.get(item.url)
+        assert response.status_code == 200, (role, item.label, response.status_code)
