@@ -198,9 +198,10 @@ def ligne_directrice_edit(request, pk, annee):
     if request.method == "POST" and form.is_valid():
         pilier = form.cleaned_data["pilier"]
         with transaction.atomic():
-            ligne = existantes.filter(pilier=pilier).select_for_update().first() or LigneDirectrice(
-                quartier=quartier, annee=annee, pilier=pilier
-            )
+            # of=self: the scope joins the quartier's contract through nullable links.
+            ligne = existantes.filter(pilier=pilier).select_for_update(
+                of=("self",)
+            ).first() or LigneDirectrice(quartier=quartier, annee=annee, pilier=pilier)
             ligne.enjeux = form.cleaned_data["enjeux"]
             ligne.lignes_directrices = form.cleaned_data["lignes_directrices"]
             ligne.auteur = request.user

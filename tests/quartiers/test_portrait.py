@@ -232,12 +232,12 @@ def test_the_team_writes_the_guidelines_of_a_year_and_rewrites_them(
     client.post(edit_url(carcassonne), {"pilier": "", "enjeux": "Décrochage scolaire"})
     client.post(edit_url(carcassonne, 2024), {"pilier": "", "enjeux": "Tranquillité"})
 
-    rows = LigneDirectrice.objects.order_by("annee", "pilier")
-    assert [(r.annee, r.pilier, r.enjeux or r.lignes_directrices) for r in rows] == [
+    rows = LigneDirectrice.objects.all()
+    assert {(r.annee, r.pilier, r.enjeux or r.lignes_directrices) for r in rows} == {
         (2024, None, "Tranquillité"),
         (2025, pilier, "Médiation"),
         (2025, None, "Décrochage scolaire"),
-    ]
+    }
     assert rows[0].auteur == agent_agglo
     page = client.get(reverse("quartiers:portrait", args=[carcassonne.pk])).content.decode()
     # The latest year, with a selector of the earlier ones.
