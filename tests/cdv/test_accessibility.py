@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from cdv.enums import NiveauObjectif, RoleCode
 from tests import factories
@@ -121,7 +121,7 @@ def test_it_has_an_accessible_login_page_with_errors(page):
     page.get_by_label("Adresse électronique").fill("personne@exemple.fr")
     page.get_by_label("Mot de passe").fill("mauvais")
     page.get_by_role("button", name="Se connecter").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert_no_axe_violations(page)
 
 
@@ -135,7 +135,7 @@ def test_it_has_an_accessible_home_for_each_role(page, contrat_complet, role):
     user = persona(role, contrat_complet)
     log_in(page, user)
     assert page.get_by_role("heading", level=1).inner_text() == "Bonjour Camille"
-    assert page.locator(f"#section-{role}").is_visible()
+    expect(page.locator(f"#section-{role}")).to_be_visible()
     assert_no_axe_violations(page)
 
 
@@ -154,7 +154,8 @@ def test_it_has_an_accessible_invitation_form_with_errors(page, contrat_complet)
     page.goto("/organisation/inviter/")
     page.get_by_label("Adresse électronique").fill("porteur@exemple.fr")
     page.get_by_role("button", name="Envoyer l'invitation").click()
-    assert page.get_by_text("Une personne utilise déjà cette adresse électronique.").is_visible()
+    erreur = page.get_by_text("Une personne utilise déjà cette adresse électronique.")
+    expect(erreur).to_be_visible()
     assert_no_axe_violations(page)
 
 
@@ -164,6 +165,6 @@ def test_it_focuses_the_skip_link_first_and_jumps_to_the_content(page, contrat_c
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent.trim()")
     assert focused == "Aller au contenu"
-    assert page.get_by_role("link", name="Aller au contenu").is_visible()
+    expect(page.get_by_role("link", name="Aller au contenu")).to_be_visible()
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "contenu"

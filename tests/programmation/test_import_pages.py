@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from programmation.enums import EtatAction
 from programmation.models import Action, Convention
@@ -194,11 +195,11 @@ def test_the_page_and_its_reports_are_accessible(page, ref, contrat, agent_agglo
     page.get_by_label("Fichier à importer").set_input_files(str(fautif))
     page.get_by_role("button", name="Importer le fichier").click()
 
-    assert page.get_by_role("alert").get_by_text("Rien n'a été importé").is_visible()
+    expect(page.get_by_role("alert").get_by_text("Rien n'a été importé")).to_be_visible()
     assert_no_axe_violations(page)
     valide = tmp_path / "valide.xlsx"
     valide.write_bytes(xlsx(fichier_rows(ref)).read())
     page.get_by_label("Fichier à importer").set_input_files(str(valide))
     page.get_by_role("button", name="Importer le fichier").click()
-    assert page.get_by_role("status").get_by_text("Import réussi").is_visible()
+    expect(page.get_by_role("status").get_by_text("Import réussi")).to_be_visible()
     assert_no_axe_violations(page)

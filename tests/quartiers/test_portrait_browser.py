@@ -2,6 +2,7 @@
 charts and the perimeter's polygon are drawn from the static files."""
 
 import pytest
+from playwright.sync_api import expect
 
 from cdv.enums import RoleCode
 from quartiers.enums import Sens, Theme, Unite
@@ -72,13 +73,13 @@ def test_it_has_accessible_list_and_guidelines_form_with_errors(page, quartier):
     )
     log_in(page, user)
     page.goto("/quartiers/")
-    assert page.get_by_role("link", name="La Conte").is_visible()
+    expect(page.get_by_role("link", name="La Conte")).to_be_visible()
     assert_no_axe_violations(page)
     page.goto("/quartiers/ecarts/")
-    assert page.get_by_role("cell", name="+34 pts").first.is_visible()
+    expect(page.get_by_role("cell", name="+34 pts").first).to_be_visible()
     assert_no_axe_violations(page)
     page.goto(f"/quartiers/{quartier.pk}/lignes-directrices/2025/")
     page.get_by_label("Enjeux").fill("")
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert_no_axe_violations(page)
