@@ -119,14 +119,21 @@ class TableauEcarts:
         return REFERENCES[self.reference]
 
 
+# How many geographies back the table follows a quartier's history (2015 → 2024 → …).
+PROFONDEUR_HISTOIRE = 3
+
+
 def _territoires(quartier):
-    """The quartier's territories telling its history (own first, then the one of the earlier
-    quartier it replaces, when it replaces exactly one) — from the prefetched rows."""
-    territoires = [quartier.territoire] if quartier.territoire_id else []
-    precedents = list(quartier.remplace.all())
-    if len(precedents) == 1 and precedents[0].territoire_id:
-        territoires.append(precedents[0].territoire)
-    return territoires
+    """The quartier's territories telling its history, as Quartier.historique() (own first,
+    then while a quartier replaces exactly one, that one's), up to PROFONDEUR_HISTOIRE
+    earlier geographies — from the prefetched rows."""
+    chaine = [quartier]
+    while len(chaine) <= PROFONDEUR_HISTOIRE:
+        precedents = list(chaine[-1].remplace.all())
+        if len(precedents) != 1 or precedents[0] in chaine:
+            break
+        chaine.append(precedents[0])
+    return [q.territoire for q in chaine if q.territoire_id]
 
 
 def _reference(territoires, kind):
@@ -151,8 +158,8 @@ def tableau_ecarts(*, contrat, user, reference=TerritoireKind.COMMUNE, indicateu
     (commune or EPCI), for `indicateurs` (codes, or Indicateur objects; default: the whole
     catalogue), keeping the indicators of which some quartier has a value or a secret.
 
-    Four queries: the quartiers with their territories and ancestors, the quartiers they
-    replace, the catalogue, the values.
+    At most six queries: the quartiers with their territories and ancestors, the quartiers
+    they replace (one query per earlier geography that exists), the catalogue, the values.
     """
     if reference not in REFERENCES:
         raise ValueError(f"Référence inconnue : {reference}")
@@ -161,11 +168,10 @@ def tableau_ecarts(*, contrat, user, reference=TerritoireKind.COMMUNE, indicateu
         .filter(contrat=contrat)
         .select_related(ANCETRES)
         .prefetch_related(
-            Prefetch(
-                "remplace",
-                queryset=Quartier.objects.select_related(  # unscoped: through a scoped quartier
-                    ANCETRES
-                ),
+            # Unscoped: the earlier quartiers are reached through a scoped one.
+            *(
+                Prefetch("__".join(["remplace"] * n), Quartier.objects.select_related(ANCETRES))
+                for n in range(1, PROFONDEUR_HISTOIRE + 1)
             )
         )
         .order_by("nom", "pk")

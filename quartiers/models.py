@@ -209,18 +209,21 @@ class Quartier(models.Model):
             code=self.code, nom=self.nom
         )
 
-    def territoires_historiques(self):
-        """The territories whose values tell this quartier's history, its own first: then,
-        while a quartier replaces exactly one earlier quartier, that one's (a quartier merged
-        from several has no comparable past)."""
-        territoires, seen, current = [], set(), self
+    def historique(self):
+        """The quartiers telling this quartier's history, itself first: then, while a quartier
+        replaces exactly one earlier quartier, that one (a quartier merged from several has no
+        comparable past). Unscoped: reached through this quartier."""
+        chaine, seen, current = [], set(), self
         while current is not None and current.pk not in seen:
             seen.add(current.pk)
-            if current.territoire_id:
-                territoires.append(current.territoire)
+            chaine.append(current)
             precedents = list(current.remplace.select_related("territoire")[:2])
             current = precedents[0] if len(precedents) == 1 else None
-        return territoires
+        return chaine
+
+    def territoires_historiques(self):
+        """The territories whose values tell this quartier's history, its own first."""
+        return [q.territoire for q in self.historique() if q.territoire_id]
 
 
 class IndicateurQuerySet(models.QuerySet):

@@ -6,7 +6,6 @@ import re
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +13,8 @@ from django.urls import reverse
 from cdv.excel import workbook_response
 from cdv.models import Pilier
 from cdv.selectors import contrat_courant
-from quartiers import perms
+from programmation.selectors import actions_du_quartier
+from quartiers import perms, services
 from quartiers.ecarts import tableau_ecarts
 from quartiers.excel_portrait import portraits_workbook
 from quartiers.models import LigneDirectrice, Quartier
@@ -75,16 +75,24 @@ def _lignes_directrices(request, quartier, annee):
     return annees, annee, [row for row in rows if row.annee == annee]
 
 
+def _annee(request, name):
+    """The year asked in the query string, None when absent or not a number."""
+    try:
+        return int(request.GET.get(name, ""))
+    except ValueError:
+        return None
+
+
 def portrait(request, pk):
-    """The portrait of a quartier: its figures by theme, the charts, the map of its perimeter
-    and its guidelines of the chosen year (the latest by default)."""
+    """The portrait of a quartier: its figures by theme, the charts, the map of its perimeter,
+    the actions funded in it and its guidelines, each of the chosen year (by default the
+    latest)."""
     quartier = _quartier(request, pk)
     data = portrait_of(quartier=quartier, user=request.user)
-    try:
-        annee = int(request.GET.get("annee", ""))
-    except ValueError:
-        annee = None
-    annees, annee, directives = _lignes_directrices(request, quartier, annee)
+    annees, annee, directives = _lignes_directrices(request, quartier, _annee(request, "annee"))
+    actions = actions_du_quartier(
+        quartier=quartier, user=request.user, annee=_annee(request, "actions")
+    )
     peut_modifier = perms.can_change_ligne_directrice(request.user, quartier)
     return render(
         request,
@@ -92,6 +100,7 @@ def portrait(request, pk):
         {
             "portrait": data,
             "quartier": quartier,
+            "actions": actions,
             "graphiques": data.graphiques(),
             "annees": annees,
             "annee": annee,
@@ -196,17 +205,9 @@ def ligne_directrice_edit(request, pk, annee):
     else:
         form = LigneDirectriceForm(request.POST, **options)
     if request.method == "POST" and form.is_valid():
-        pilier = form.cleaned_data["pilier"]
-        with transaction.atomic():
-            # of=self: the scope joins the quartier's contract through nullable links.
-            ligne = existantes.filter(pilier=pilier).select_for_update(
-                of=("self",)
-            ).first() or LigneDirectrice(quartier=quartier, annee=annee, pilier=pilier)
-            ligne.enjeux = form.cleaned_data["enjeux"]
-            ligne.lignes_directrices = form.cleaned_data["lignes_directrices"]
-            ligne.auteur = request.user
-            ligne.full_clean()
-            ligne.save()
+        services.ligne_directrice_save(
+            quartier=quartier, annee=annee, auteur=request.user, **form.cleaned_data
+        )
         url = reverse("quartiers:portrait", args=[quartier.pk])
         return redirect(f"{url}?annee={annee}#lignes-directrices")
     return render(

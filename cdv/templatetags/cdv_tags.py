@@ -9,6 +9,7 @@ register = template.Library()
 
 register.filter("montant", formats.montant)
 register.filter("jour", formats.jour)
+register.filter("points", formats.pourcentage)
 
 
 @register.inclusion_tag("cdv/_contrat_switcher.html", takes_context=True)

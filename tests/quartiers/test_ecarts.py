@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from quartiers.ecarts import tableau_ecarts, trier
 from quartiers.enums import Sens, Tendance, TerritoireKind, Theme, Unite
 from quartiers.models import Quartier
+from tests import factories
 from tests.programmation.factories import QuartierFactory
 from tests.quartiers.factories import IndicateurFactory, TerritoireFactory, ValeurFactory
 
@@ -158,6 +159,42 @@ def test_it_reads_in_four_queries_whatever_the_quartiers(
     _ajouter_quartiers(contrat, jeu["commune"], 2, IndicateurFactory(code="taux_pauvrete"))
     with django_assert_num_queries(4):
         assert len(tableau_ecarts(contrat=contrat, user=agent_agglo).quartiers) == 4
+
+
+def _geographie_suivante(contrat, precedents):
+    """A quartier of `contrat` for each of `precedents`, replacing it (a new official code)."""
+    suivants = []
+    for precedent in precedents:
+        suivant = QuartierFactory(contrat=contrat, nom=precedent.nom, code=f"QN{precedent.pk:06d}")
+        suivant.remplace.add(precedent)
+        suivants.append(suivant)
+    return suivants
+
+
+def test_it_follows_a_history_over_several_geographies_in_constant_queries(
+    jeu, contrat, agent_agglo, django_assert_num_queries
+):
+    # La Conte (2015) → a 2024 quartier → a 2030 quartier; only the 2015 quartier has values:
+    # poverty 55 then 61 % against 25 then 27 % in the commune, gaps 30 then 34 points.
+    troisieme = factories.ContratFactory(nom="Contrat 2030", annee_debut=2030, annee_fin=2036)
+    agent_agglo.contrats.add(troisieme)
+    deuxieme = _geographie_suivante(factories.ContratFactory(), [jeu["conte"], jeu["viguier"]])
+    derniers = _geographie_suivante(troisieme, deuxieme)
+
+    with django_assert_num_queries(6):
+        tableau = tableau_ecarts(contrat=troisieme, user=agent_agglo, indicateurs=["taux_pauvrete"])
+
+    lignes = {ligne.quartier.pk: ligne for ligne in tableau.lignes}
+    conte = lignes[derniers[0].pk]
+    assert (conte.valeur, conte.reference, conte.ecart) == (61, 27, 34)
+    assert conte.tendance == Tendance.CREUSE and conte.geographie_precedente
+    assert lignes[derniers[1].pk].ecart == 65 - 27
+    # More quartiers with the same history depth: the same number of queries.
+    _geographie_suivante(troisieme, _geographie_suivante(factories.ContratFactory(), [
+        QuartierFactory(contrat=contrat), QuartierFactory(contrat=contrat)
+    ]))  # fmt: skip
+    with django_assert_num_queries(6):
+        assert len(tableau_ecarts(contrat=troisieme, user=agent_agglo).quartiers) == 4
 
 
 # The page --------------------------------------------------------------------------------

@@ -15,8 +15,9 @@ from tests.cdv.test_accessibility import (  # noqa: F401 (fixtures)
     log_in,
     page,
 )
-from tests.programmation.factories import QuartierFactory
+from tests.programmation.factories import AppelFactory, QuartierFactory
 from tests.quartiers.factories import IndicateurFactory, TerritoireFactory, ValeurFactory
+from tests.quartiers.test_portrait_actions import financer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,6 +45,7 @@ def quartier(db):
     ValeurFactory(territoire=epci, indicateur=pauvrete, millesime=2019, valeur=21)
     LigneDirectrice.objects.create(quartier=quartier, annee=2025, enjeux="Décrochage scolaire")
     LigneDirectrice.objects.create(quartier=quartier, annee=2024, enjeux="Tranquillité")
+    financer(AppelFactory(contrat=contrat, annee=2025), {quartier: 40}, 3000, intitule="Médiation")
     return quartier
 
 
@@ -59,6 +61,16 @@ def test_it_has_an_accessible_portrait_with_its_map_and_charts(page, quartier): 
     page.wait_for_selector("#carte-perimetre path.leaflet-interactive", state="attached")
     assert page.locator("#carte-perimetre path.leaflet-interactive").count() == 1
     assert page.locator("#carte-perimetre .leaflet-control-scale").count() == 1
+    # Its popup sums up the funded actions of the year and links to their table.
+    page.locator("#carte-perimetre path.leaflet-interactive").click()
+    popup = page.locator("#carte-perimetre .leaflet-popup")
+    expect(popup.get_by_role("button", name="Fermer")).to_be_visible()
+    lien = popup.get_by_role("link", name="1 action financée en 2025")
+    expect(lien).to_have_text(
+        "1 action financée en 2025 : 1\u202f200,00\u00a0€ imputés au quartier"
+    )
+    lien.click()
+    expect(page.get_by_role("heading", name="Actions financées en 2025")).to_be_in_viewport()
     # Chart.js drew the age structure and the poverty evolution.
     page.wait_for_function(
         "() => window.Chart && Chart.getChart('graphique-ages') && "
