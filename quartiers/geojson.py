@@ -77,3 +77,28 @@ def rectangle(lon_min, lat_min, lon_max, lat_max):
             ]
         ],
     }
+
+
+def feature_collection(quartiers, lien=None):
+    """The perimeters of `quartiers` (those that have one) as a GeoJSON FeatureCollection,
+    each Feature carrying the quartier's id, code, name, kind, population and note, and
+    `lien` ({"href", "texte"}) when `lien(quartier)` gives one (the maps' popups)."""
+    features = []
+    for quartier in quartiers:
+        if not quartier.perimetre:
+            continue
+        properties = {
+            "id": quartier.pk,
+            "code": quartier.code,
+            "nom": quartier.nom,
+            "kind": quartier.kind,
+            "population": quartier.population,
+            "perimetre_note": quartier.perimetre_note,
+        }
+        if lien is not None and (valeur := lien(quartier)):
+            properties["lien"] = valeur
+        features.append(
+            {"type": "Feature", "id": quartier.pk, "geometry": quartier.perimetre,
+             "properties": properties}
+        )  # fmt: skip
+    return {"type": "FeatureCollection", "features": features}

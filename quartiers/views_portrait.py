@@ -11,12 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from cdv.excel import workbook_response
+from cdv.formats import montant
 from cdv.models import Pilier
 from cdv.selectors import contrat_courant
 from programmation.selectors import actions_du_quartier
 from quartiers import perms, services
 from quartiers.ecarts import tableau_ecarts
 from quartiers.excel_portrait import portraits_workbook
+from quartiers.geojson import feature_collection
 from quartiers.models import LigneDirectrice, Quartier
 from quartiers.portrait import portrait as portrait_of
 
@@ -55,11 +57,35 @@ def quartier_list(request):
             }
             for quartier in tableau.quartiers
         ]
+    perimetres = feature_collection(
+        [ligne["quartier"] for ligne in lignes],
+        lien=lambda q: {
+            "href": reverse("quartiers:portrait", args=[q.pk]),
+            "texte": f"Portrait de {q.nom}",
+        },
+    )
     return render(
         request,
         "quartiers/quartier_list.html",
-        {"contrat": contrat, "lignes": lignes, "chiffres_cles": CHIFFRES_CLES},
+        {
+            "contrat": contrat,
+            "lignes": lignes,
+            "chiffres_cles": CHIFFRES_CLES,
+            "perimetres": perimetres if perimetres["features"] else None,
+        },
     )
+
+
+def _resume_actions(actions):
+    """The map popup's link to the funded actions of the year shown, if any."""
+    if not actions.lignes:
+        return None
+    n, s = actions.nb_actions, "s" if actions.nb_actions > 1 else ""
+    return {
+        "href": "#actions-financees",
+        "texte": f"{n} action{s} financée{s} en {actions.annee} : "
+        f"{montant(actions.credits_imputes)} imputés au quartier",
+    }
 
 
 def _lignes_directrices(request, quartier, annee):
@@ -101,6 +127,7 @@ def portrait(request, pk):
             "portrait": data,
             "quartier": quartier,
             "actions": actions,
+            "perimetres": feature_collection([quartier], lien=lambda q: _resume_actions(actions)),
             "graphiques": data.graphiques(),
             "annees": annees,
             "annee": annee,

@@ -14,6 +14,7 @@ from cdv.models import Contrat
 from quartiers import ecarts, filters, perms
 from quartiers.api import serializers
 from quartiers.enums import TerritoireKind
+from quartiers.geojson import feature_collection
 from quartiers.models import Indicateur, Quartier, Territoire, ValeurIndicateur
 
 NOT_FOUND = "Cet élément n'existe pas ou ne vous est pas accessible."
@@ -45,23 +46,7 @@ class QuartierViewSet(ScopedViewSet):
     @action(detail=False, methods=["get"], pagination_class=None)
     def perimetres(self, request):
         quartiers = self.filter_queryset(self.get_queryset()).exclude(perimetre=None)
-        features = [
-            {
-                "type": "Feature",
-                "id": quartier.pk,
-                "geometry": quartier.perimetre,
-                "properties": {
-                    "id": quartier.pk,
-                    "code": quartier.code,
-                    "nom": quartier.nom,
-                    "kind": quartier.kind,
-                    "population": quartier.population,
-                    "perimetre_note": quartier.perimetre_note,
-                },
-            }
-            for quartier in quartiers.order_by("nom", "pk")
-        ]
-        return Response({"type": "FeatureCollection", "features": features})
+        return Response(feature_collection(quartiers.order_by("nom", "pk")))
 
 
 class IndicateurViewSet(ScopedViewSet):

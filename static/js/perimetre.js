@@ -1,57 +1,57 @@
-// The map of a quartier's perimeter: the GeoJSON polygon of the json_script block
-// "perimetre-geojson", drawn by Leaflet on a plain background with a scale, its popup
-// linking to the quartier's funded actions of the year shown. No tile layer:
-// the platform loads nothing from outside its own server.
+// Maps of quartiers' perimeters: the GeoJSON FeatureCollection of the json_script block
+// "perimetres-geojson", drawn by Leaflet in #carte-perimetre on a plain background with a
+// scale. Each perimeter is named in its tooltip; its popup holds the link of its
+// `lien` property (the portrait from the list, the funded actions on a portrait).
+// No tile layer: the platform loads nothing from outside its own server.
 (function () {
   "use strict";
 
+  function francais(element, selecteur, libelle) {
+    // Leaflet's controls are labelled in English: say it in French.
+    var bouton = element.querySelector(selecteur);
+    if (bouton) {
+      bouton.title = libelle;
+      bouton.setAttribute("aria-label", libelle);
+    }
+  }
+
+  function popup(lien) {
+    var contenu = document.createElement("p");
+    var a = document.createElement("a");
+    a.href = lien.href;
+    a.textContent = lien.texte;
+    contenu.appendChild(a);
+    return contenu;
+  }
+
   function draw() {
     var container = document.getElementById("carte-perimetre");
-    var source = document.getElementById("perimetre-geojson");
+    var source = document.getElementById("perimetres-geojson");
     if (!container || !source || typeof window.L === "undefined") {
       return;
     }
-    var geometrie = JSON.parse(source.textContent);
     var carte = window.L.map(container, {
       attributionControl: false,
+      fadeAnimation: false, // no fading popup: read at once, and by axe-core at full contrast
       scrollWheelZoom: false,
       zoomControl: true,
     });
-    var couche = window.L.geoJSON(
-      { type: "Feature", properties: {}, geometry: geometrie },
-      { style: { color: "#1b3a6b", weight: 3, fillColor: "#1b3a6b", fillOpacity: 0.2 } }
-    ).addTo(carte);
-    couche.bindTooltip(container.dataset.nom || "");
-    // The funded actions of the year shown, summed up in the perimeter's popup.
-    if (container.dataset.actions) {
-      var contenu = document.createElement("p");
-      var lien = document.createElement("a");
-      lien.href = "#actions-financees";
-      lien.textContent = container.dataset.actions;
-      contenu.appendChild(lien);
-      couche.bindPopup(contenu);
-      // Leaflet's close button is labelled in English: say it in French.
-      carte.on("popupopen", function (event) {
-        var fermer = event.popup.getElement().querySelector(".leaflet-popup-close-button");
-        if (fermer) {
-          fermer.setAttribute("aria-label", "Fermer");
-          fermer.title = "Fermer";
+    var couche = window.L.geoJSON(JSON.parse(source.textContent), {
+      style: { color: "#1b3a6b", weight: 3, fillColor: "#1b3a6b", fillOpacity: 0.2 },
+      onEachFeature: function (feature, layer) {
+        layer.bindTooltip(feature.properties.nom || "");
+        if (feature.properties.lien) {
+          layer.bindPopup(popup(feature.properties.lien));
         }
-      });
-    }
+      },
+    }).addTo(carte);
     carte.fitBounds(couche.getBounds(), { padding: [24, 24] });
     window.L.control.scale({ imperial: false }).addTo(carte);
-    // Leaflet's zoom buttons are titled in English: say it in French.
-    var plus = container.querySelector(".leaflet-control-zoom-in");
-    var moins = container.querySelector(".leaflet-control-zoom-out");
-    if (plus) {
-      plus.title = "Zoom avant";
-      plus.setAttribute("aria-label", "Zoom avant");
-    }
-    if (moins) {
-      moins.title = "Zoom arrière";
-      moins.setAttribute("aria-label", "Zoom arrière");
-    }
+    francais(container, ".leaflet-control-zoom-in", "Zoom avant");
+    francais(container, ".leaflet-control-zoom-out", "Zoom arrière");
+    carte.on("popupopen", function (event) {
+      francais(event.popup.getElement(), ".leaflet-popup-close-button", "Fermer");
+    });
   }
 
   if (document.readyState === "loading") {

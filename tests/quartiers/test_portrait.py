@@ -151,7 +151,7 @@ def test_the_page_shows_the_tables_the_charts_and_the_map(client, carcassonne, l
     assert "<h1>Portrait de La Conte</h1>" in html
     assert f"+34{NBSP}pts" in html and "L&#x27;écart se creuse" in html
     assert '<abbr title="secret statistique">s</abbr>' in html
-    assert 'id="portrait-graphiques"' in html and 'id="perimetre-geojson"' in html
+    assert 'id="portrait-graphiques"' in html and 'id="perimetres-geojson"' in html
     assert "Périmètre approximatif : Approximation : rectangle englobant." in html
     assert "js/portrait.js" in html and "js/perimetre.js" in html
     # Readers do not write the guidelines.

@@ -1,6 +1,7 @@
 """The funded actions of a quartier on its portrait: the selector, the page and its map.
 Every amount is computed by hand from `financees`."""
 
+import json
 from decimal import Decimal as D
 
 import pytest
@@ -10,6 +11,7 @@ from cdv.formats import montant
 from programmation.enums import EtatAction, NatureFinancement
 from programmation.models import ActionQuartier
 from programmation.selectors import actions_du_quartier
+from quartiers.geojson import rectangle
 from tests import factories
 from tests.programmation.factories import (
     ActionFactory,
@@ -147,9 +149,13 @@ def test_the_portrait_lists_them_with_the_total_and_links(client, financees, age
     assert "Soutien scolaire" not in html
 
 
-def test_the_map_popup_sums_up_the_years_actions(client, financees, agent_agglo):
-    from quartiers.geojson import rectangle
+def carte(html):
+    """The FeatureCollection a page gives its map."""
+    debut = html.split('<script id="perimetres-geojson" type="application/json">', 1)[1]
+    return json.loads(debut.split("</script>", 1)[0])
 
+
+def test_the_map_popup_sums_up_the_years_actions(client, financees, agent_agglo):
     quartier = financees["conte"]
     quartier.perimetre = rectangle(2.35, 43.2, 2.36, 43.21)
     quartier.save()
@@ -157,7 +163,38 @@ def test_the_map_popup_sums_up_the_years_actions(client, financees, agent_agglo)
 
     html = client.get(reverse("quartiers:portrait", args=[quartier.pk])).content.decode()
 
-    assert f'data-actions="2 actions financées en 2025 : {montant(D("11200"))}' in html
+    (feature,) = carte(html)["features"]
+    assert feature["geometry"] == rectangle(2.35, 43.2, 2.36, 43.21)
+    assert feature["properties"]["lien"] == {
+        "href": "#actions-financees",
+        "texte": f"2 actions financées en 2025 : {montant(D('11200'))} imputés au quartier",
+    }
+
+
+def test_the_list_maps_every_perimeter_with_a_link_to_its_portrait(
+    client, financees, contrat, agent_agglo
+):
+    conte = financees["conte"]
+    conte.perimetre = rectangle(2.35, 43.2, 2.36, 43.21)
+    conte.save()
+    QuartierFactory(contrat=contrat, nom="Sans périmètre")
+    client.force_login(agent_agglo)
+
+    html = client.get(reverse("quartiers:quartier_list")).content.decode()
+
+    (feature,) = carte(html)["features"]
+    assert feature["properties"]["nom"] == "La Conte"
+    assert feature["properties"]["lien"] == {
+        "href": reverse("quartiers:portrait", args=[conte.pk]),
+        "texte": "Portrait de La Conte",
+    }
+    assert "Carte des quartiers" in html
+
+
+def test_the_list_has_no_map_without_perimeters(client, financees, agent_agglo):
+    client.force_login(agent_agglo)
+    html = client.get(reverse("quartiers:quartier_list")).content.decode()
+    assert "perimetres-geojson" not in html and "leaflet.js" not in html
 
 
 def test_the_portrait_page_locks_its_query_count(

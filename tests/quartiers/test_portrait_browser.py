@@ -86,6 +86,9 @@ def test_it_has_accessible_list_and_guidelines_form_with_errors(page, quartier):
     log_in(page, user)
     page.goto("/quartiers/")
     expect(page.get_by_role("link", name="La Conte")).to_be_visible()
+    # The map of the contract's perimeters: a popup leads to each portrait.
+    page.locator("#carte-perimetre path.leaflet-interactive").click()
+    expect(page.locator(".leaflet-popup").get_by_role("link")).to_have_text("Portrait de La Conte")
     assert_no_axe_violations(page)
     page.goto("/quartiers/ecarts/")
     expect(page.get_by_role("cell", name="+34 pts").first).to_be_visible()
