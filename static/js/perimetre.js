@@ -36,10 +36,13 @@
       scrollWheelZoom: false,
       zoomControl: true,
     });
-    var couche = window.L.geoJSON(JSON.parse(source.textContent), {
+    var donnees = JSON.parse(source.textContent);
+    // Several quartiers: their names stay written on the map.
+    var nommer = { permanent: donnees.features.length > 1, direction: "center" };
+    var couche = window.L.geoJSON(donnees, {
       style: { color: "#1b3a6b", weight: 3, fillColor: "#1b3a6b", fillOpacity: 0.2 },
       onEachFeature: function (feature, layer) {
-        layer.bindTooltip(feature.properties.nom || "");
+        layer.bindTooltip(feature.properties.nom || "", nommer);
         if (feature.properties.lien) {
           layer.bindPopup(popup(feature.properties.lien));
         }
