@@ -38,6 +38,21 @@ ACTIONS = [
     "piecejointe",
 ]
 
+# The GUP: categories and TFPB frame set up by the coordination; signalements and their
+# history change through the GUP's pages and services (history append-only).
+GUP_CADRE = [
+    "categoriesignalement",
+    "diagnostic",
+    "conventiontfpb",
+    "patrimoinetfpb",
+    "abattementtfpb",
+    "actiontfpb",
+    "chantiertremplin",
+    "financementchantier",
+]
+GUP_SUIVI = ["signalement", "evenementsignalement", "photosignalement"]
+GUP_TOUT = GUP_CADRE + GUP_SUIVI + ["axetfpb"]
+
 ROLE_PERMISSIONS = {
     RoleCode.ADMIN_PDV: {
         "cdv": {
@@ -49,6 +64,7 @@ ROLE_PERMISSIONS = {
         },
         "programmation": {**dict.fromkeys(APPELS, EDIT), **dict.fromkeys(ACTIONS, VIEW)},
         # Territories and the catalogue are shared by every contract: kept, never deleted.
+        "gup": dict.fromkeys(GUP_TOUT, VIEW),
         "quartiers": {
             "quartier": EDIT,
             "territoire": KEEP,
@@ -64,6 +80,12 @@ ROLE_PERMISSIONS = {
             ["quartier", "territoire", "indicateur", "valeurindicateur"], VIEW
         ),
     },
+    RoleCode.COORDINATEUR_GUP: {
+        "gup": {**dict.fromkeys(GUP_CADRE, EDIT), **dict.fromkeys(GUP_SUIVI + ["axetfpb"], VIEW)},
+        "quartiers": dict.fromkeys(["quartier", "territoire"], VIEW),
+    },
+    # Rows are those of for_user(): its organisation's problems, TFPB and sites.
+    RoleCode.INTERVENANT_GUP: {"gup": dict.fromkeys(GUP_TOUT, VIEW)},
 }
 
 

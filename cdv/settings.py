@@ -148,6 +148,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Largest attachment a porteur may upload (bytes; the form says it in Mo).
 PIECE_JOINTE_TAILLE_MAX = env_int("PIECE_JOINTE_TAILLE_MAX", 10 * 1024 * 1024)
+# Largest photo of a GUP problem (bytes), before it is re-encoded.
+GUP_PHOTO_TAILLE_MAX = env_int("GUP_PHOTO_TAILLE_MAX", 8 * 1024 * 1024)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -28,6 +28,7 @@ urlpatterns = [
     path("compte/jeton-api/revoquer/", views_token.api_token_revoke, name="api_token_revoke"),
     path("programmation/", include("programmation.urls")),
     path("quartiers/", include("quartiers.urls")),
+    path("gup/", include("gup.urls")),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -57,6 +58,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/programmation/", include("programmation.api")),
     path("api/v1/quartiers/", include("quartiers.api")),
+    path("api/v1/gup/", include("gup.api")),
     path("api/v1/", include(api.urlpatterns)),
     path("admin/", admin.site.urls),
 ]

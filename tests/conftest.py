@@ -110,3 +110,37 @@ def agent_autre_contrat(autre_contrat):
 @pytest.fixture
 def superuser(db):
     return factories.UserFactory(email="root@cdv.local", is_superuser=True, organisation=None)
+
+
+@pytest.fixture
+def coordinateur_gup(contrat):
+    """The agglo's GUP coordinator: every GUP record of the contract."""
+    return factories.UserFactory(
+        email="gup@agglo.fr",
+        organisation=contrat.epci,
+        roles=[RoleCode.COORDINATEUR_GUP],
+        contrats=[contrat],
+    )
+
+
+@pytest.fixture
+def bailleur(db):
+    return factories.OrganisationFactory(bailleur=True, nom="Habitat Audois")
+
+
+@pytest.fixture
+def intervenant_gup(bailleur):
+    """A social landlord's agent: the problems assigned to the landlord, its TFPB."""
+    return factories.UserFactory(
+        email="agent@habitat-audois.fr", organisation=bailleur, roles=[RoleCode.INTERVENANT_GUP]
+    )
+
+
+@pytest.fixture
+def intervenant_ville(contrat):
+    """An agent of the town's services, another responsible body."""
+    return factories.UserFactory(
+        email="services@ville.fr",
+        organisation=factories.OrganisationFactory(commune_kind=True, nom="Ville de Carcassonne"),
+        roles=[RoleCode.INTERVENANT_GUP],
+    )

@@ -1,0 +1,5 @@
+"""GUP API: chantiers. `routes`: (prefix, viewset, basename) for the router; `urlpatterns`:
+any other route."""
+
+routes = []
+urlpatterns = []

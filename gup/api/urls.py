@@ -1,0 +1,14 @@
+"""Routes of the GUP's API: each area's module lists its viewsets and extra routes."""
+
+from rest_framework import routers
+
+from gup.api import chantiers, signalements, suivi, tfpb
+
+AREAS = [signalements, suivi, tfpb, chantiers]
+
+router = routers.SimpleRouter()
+for area in AREAS:
+    for prefix, viewset, basename in area.routes:
+        router.register(prefix, viewset, basename=basename)
+
+urlpatterns = [*router.urls, *(route for area in AREAS for route in area.urlpatterns)]

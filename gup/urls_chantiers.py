@@ -1,0 +1,3 @@
+"""Routes of the GUP: chantiers (included by gup/urls.py)."""
+
+urlpatterns = []

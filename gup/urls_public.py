@@ -1,0 +1,3 @@
+"""Routes of the GUP: public (included by gup/urls.py)."""
+
+urlpatterns = []

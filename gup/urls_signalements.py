@@ -1,0 +1,3 @@
+"""Routes of the GUP: signalements (included by gup/urls.py)."""
+
+urlpatterns = []

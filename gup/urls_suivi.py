@@ -1,0 +1,3 @@
+"""Routes of the GUP: suivi (included by gup/urls.py)."""
+
+urlpatterns = []

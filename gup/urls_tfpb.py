@@ -1,0 +1,3 @@
+"""Routes of the GUP: tfpb (included by gup/urls.py)."""
+
+urlpatterns = []
