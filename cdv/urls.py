@@ -59,6 +59,7 @@ urlpatterns = [
     path("api/v1/programmation/", include("programmation.api")),
     path("api/v1/quartiers/", include("quartiers.api")),
     path("api/v1/gup/", include("gup.api")),
+    path("open311/v2/", include("gup.urls_open311")),
     path("api/v1/", include(api.urlpatterns)),
     path("admin/", admin.site.urls),
 ]
