@@ -6,6 +6,8 @@ from django.urls import reverse
 
 from cdv.enums import RoleCode
 from cdv.perms import CONTRAT_READER_ROLES, GOUVERNANCE_ROLES
+from gup.enums import GUP_COORDINATION
+from gup.perms import GUP_ROLES
 from programmation.perms import PROGRAMMATION_ROLES
 
 # Who follows the actions of a contract, and who reads its calls for projects.
@@ -50,6 +52,14 @@ MENU = [
     MenuItem("Import de l'historique", "programmation:import", ADMIN_PDV),
     MenuItem("Import des indicateurs", "quartiers:import_indicateurs", ADMIN_PDV),
     MenuItem("Bilans en retard", "programmation:bilans_en_retard", ADMIN_PDV),
+    MenuItem("Diagnostics en marchant", "gup:diagnostic_list", GUP_ROLES),
+    MenuItem("Signalements", "gup:signalement_list", GUP_ROLES),
+    MenuItem("Modération GUP", "gup:moderation", GUP_COORDINATION),
+    MenuItem("Suivi GUP", "gup:suivi", GUP_ROLES),
+    MenuItem("Statistiques GUP", "gup:stats", GUP_ROLES),
+    MenuItem("TFPB", "gup:tfpb_list", GUP_ROLES),
+    MenuItem("Chantiers tremplin", "gup:chantier_list", GUP_ROLES),
+    MenuItem("Catégories GUP", "gup:categorie_list", GUP_COORDINATION),
     MenuItem("Mon organisation", "organisation_detail"),
     MenuItem("Mon jeton d'API", "api_token"),
 ]

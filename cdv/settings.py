@@ -150,6 +150,18 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 PIECE_JOINTE_TAILLE_MAX = env_int("PIECE_JOINTE_TAILLE_MAX", 10 * 1024 * 1024)
 # Largest photo of a GUP problem (bytes), before it is re-encoded.
 GUP_PHOTO_TAILLE_MAX = env_int("GUP_PHOTO_TAILLE_MAX", 8 * 1024 * 1024)
+# Residents' reports without an account: at most this many per client address (django-ratelimit).
+GUP_SIGNALEMENT_RATE = env_str("GUP_SIGNALEMENT_RATE", "5/h")
+# Behind a reverse proxy, the META key holding the client's address (e.g. HTTP_X_REAL_IP).
+RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
+# Limits hold across web processes only with a shared cache: CACHE_URL=redis://… in production.
+if os.environ.get("CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_str("CACHE_URL"),
+        }
+    }
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -200,6 +212,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "programmation.tasks.remind_bilans",
         "schedule": crontab(hour=7, minute=30),
     },
+    "gup-digest-hebdomadaire": {
+        "task": "gup.tasks.digest_hebdomadaire",
+        "schedule": crontab(hour=7, minute=0, day_of_week=1),  # Monday, Europe/Paris
+    },
 }
 
 REST_FRAMEWORK = {
@@ -227,6 +243,8 @@ SPECTACULAR_SETTINGS = {
         "EtatAppelEnum": "programmation.enums.EtatAppel",
         "SensIndicateurQuartierEnum": "quartiers.enums.Sens",
         "SensAvisEnum": "programmation.enums.SensAvis",
+        "EtatSignalementEnum": "gup.enums.EtatSignalement",
+        "SourceSignalementEnum": "gup.enums.SourceSignalement",
     },
 }
 

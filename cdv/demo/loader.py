@@ -18,6 +18,7 @@ from cdv.demo import (
     contrats,
     documents,
     gouvernance,
+    gup,
     historique,
     indicateurs,
     qpv,
@@ -563,4 +564,6 @@ def demo_load(*, password):
     _load_actions(report, appels_2024, piliers_2024, quartiers_2024, orgs, users)
     # The 2015 contract's 2016–2022 programming, through the import of earlier years.
     historique.load(report, contrat_2015, users[RoleCode.ADMIN_PDV])
+    # The GUP: categories, diagnostics en marchant and their problems, TFPB, chantiers.
+    gup.load(report, contrat_2015, contrat_2024, orgs, users)
     return report

@@ -1,0 +1,107 @@
+"""E-mails of the GUP's follow-up: the weekly digest to the responsible bodies."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from cdv.enums import RoleCode
+from cdv.models import Organisation, User
+from gup import selectors
+
+# A week's digest is remembered a little longer than the week it covers.
+DUREE_MEMOIRE = 60 * 60 * 24 * 10
+
+
+def cle_digest(organisation_id, today):
+    """The cache key recording that an organisation's digest of `today`'s ISO week left."""
+    annee, semaine, _ = today.isocalendar()
+    return f"gup:digest:{organisation_id}:{annee}-W{semaine:02d}"
+
+
+def signalement_url(signalement):
+    """The absolute address of a problem's page (gup:signalement_detail)."""
+    return f"{settings.SITE_URL.rstrip('/')}/gup/signalements/{signalement.pk}/"
+
+
+def digest_recipients(organisation_ids):
+    """{organisation id: sorted e-mails} of the active intervenants GUP of these bodies."""
+    recipients = {}
+    for organisation_id, email in (
+        User.objects.filter(
+            organisation_id__in=organisation_ids,
+            is_active=True,
+            roles__code=RoleCode.INTERVENANT_GUP,
+        )
+        .values_list("organisation_id", "email")
+        .distinct()
+    ):
+        recipients.setdefault(organisation_id, set()).add(email)
+    return {key: sorted(emails) for key, emails in recipients.items()}
+
+
+def _message(*, organisation, digest, today, recipients, connection):
+    annee, semaine, _ = today.isocalendar()
+    lignes = lambda items: [  # noqa: E731
+        {"ligne": ligne, "url": signalement_url(ligne.signalement)} for ligne in items
+    ]
+    context = {
+        "organisation": organisation,
+        "digest": digest,
+        "en_retard": lignes(digest.en_retard),
+        "autres": lignes(digest.autres),
+        "today": today,
+        "semaine": semaine,
+        "annee": annee,
+    }
+    subject = (
+        f"GUP — semaine {semaine} de {annee} : {digest.nb_ouverts} signalement"
+        f"{'s' if digest.nb_ouverts > 1 else ''} ouvert{'s' if digest.nb_ouverts > 1 else ''}"
+        + (f", dont {len(digest.en_retard)} en retard" if digest.en_retard else "")
+    )
+    body = render_to_string("gup/email/digest.txt", context)
+    message = EmailMultiAlternatives(
+        subject, body, settings.DEFAULT_FROM_EMAIL, recipients, connection=connection
+    )
+    message.attach_alternative(render_to_string("gup/email/digest.html", context), "text/html")
+    return message
+
+
+def envoyer_digests(*, today=None):
+    """Send each responsible body that has open problems one e-mail, to its intervenants
+    GUP, listing its overdue problems first, then its other open ones.
+
+    Idempotent for an ISO week: a cache key `gup:digest:<org>:<year>-W<week>` is added
+    (atomically) before sending, and removed if the sending fails so that a retry sends
+    it; a second run in the same week sends nothing. Returns how many e-mails left.
+    """
+    today = today or timezone.localdate()
+    digests = selectors.digests(today=today)
+    if not digests:
+        return 0
+    organisations = Organisation.objects.in_bulk(list(digests))
+    recipients = digest_recipients(list(digests))
+    sent = 0
+    connection = get_connection()
+    for organisation_id, digest in sorted(digests.items()):
+        emails = recipients.get(organisation_id)
+        if not emails:
+            continue
+        key = cle_digest(organisation_id, today)
+        if not cache.add(key, timezone.now().isoformat(), DUREE_MEMOIRE):
+            continue  # already sent this week
+        message = _message(
+            organisation=organisations[organisation_id],
+            digest=digest,
+            today=today,
+            recipients=emails,
+            connection=connection,
+        )
+        try:
+            message.send()
+        except Exception:
+            cache.delete(key)
+            raise
+        sent += 1
+    return sent

@@ -1,0 +1,45 @@
+"""Permission rules of the TFPB abatement. Pages, API and services call these; records are
+first scoped by their QuerySet's for_user() (readers of the contract see all of it, a
+landlord's intervenant GUP its own conventions)."""
+
+from cdv.enums import RoleCode
+from gup.enums import GUP_COORDINATION
+from gup.perms import GUP_ROLES
+
+
+def can_view_tfpb(user):
+    """La coordination GUP, l'équipe politique de la ville, les partenaires et les
+    intervenants GUP (les bailleurs pour leurs conventions) lisent l'abattement TFPB."""
+    return user.is_authenticated and (user.is_superuser or user.has_role(*GUP_ROLES))
+
+
+def coordonne_contrat(user, contrat_id):
+    """La coordination GUP d'un contrat gère ses conventions d'abattement TFPB (même règle
+    que gup.perms.coordonne, appliquée au contrat plutôt qu'à un quartier)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.has_role(*GUP_COORDINATION) and user.contrats.filter(pk=contrat_id).exists()
+
+
+def can_manage_convention(user, contrat_id):
+    """La coordination GUP du contrat crée et modifie les conventions et leur patrimoine."""
+    return coordonne_contrat(user, contrat_id)
+
+
+def est_bailleur(user, convention):
+    """Un intervenant GUP du bailleur signataire agit sur sa propre convention."""
+    return (
+        user.is_authenticated
+        and user.has_role(RoleCode.INTERVENANT_GUP)
+        and user.organisation_id is not None
+        and user.organisation_id == convention.bailleur_id
+    )
+
+
+def can_enter_tfpb(user, convention):
+    """La coordination GUP du contrat et le bailleur lui-même saisissent les abattements
+    annuels et les actions valorisées de la convention (« les bailleurs saisissent leurs
+    propres données »)."""
+    return coordonne_contrat(user, convention.contrat_id) or est_bailleur(user, convention)
