@@ -31,7 +31,7 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from cdv.models import Contrat
 from gup import services_public
-from gup.enums import ETATS_CLOS, ETATS_OUVERTS
+from gup.enums import ETATS_CLOS, ETATS_OUVERTS, EtatSignalement
 from gup.models import CategorieSignalement, EvenementSignalement, Signalement
 from gup.perimetres import quartier_du_point
 from gup.perms_public import can_post_open311
@@ -226,10 +226,16 @@ def service(categorie):
     }
 
 
+# What stands for a text typed by a resident until the coordination has read it.
+EN_MODERATION = "En attente de modération."
+
+
 def demande(signalement):
     """A signalement as a service request: public fields only, plus the quartier (a local
-    extension: the spec has no field for it)."""
+    extension: the spec has no field for it). Until the coordination has moderated it (state
+    "nouveau"), what a person typed — description and address — is withheld."""
     clos = signalement.etat in ETATS_CLOS
+    modere = signalement.etat != EtatSignalement.NOUVEAU
     organisation = signalement.organisation_responsable
     mise_a_jour = signalement.clos_le if clos and signalement.clos_le else None
     mise_a_jour = mise_a_jour or getattr(signalement, "derniere_etape", None)
@@ -239,13 +245,13 @@ def demande(signalement):
         "status_notes": signalement.get_etat_display(),
         "service_name": signalement.categorie.libelle,
         "service_code": signalement.categorie.code,
-        "description": signalement.description,
+        "description": signalement.description if modere else EN_MODERATION,
         "agency_responsible": organisation.nom if organisation else None,
         "service_notice": None,
         "requested_datetime": w3c(signalement.signale_le),
         "updated_datetime": w3c(mise_a_jour or signalement.signale_le),
         "expected_datetime": _jour_w3c(signalement.echeance),
-        "address": signalement.adresse,
+        "address": signalement.adresse if modere else "",
         "address_id": None,
         "zipcode": None,
         "lat": float(signalement.latitude) if signalement.latitude is not None else None,

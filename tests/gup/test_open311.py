@@ -401,6 +401,22 @@ def test_an_inactive_users_key_is_refused(client, cle, coordinateur_gup, conte, 
 def test_a_script_in_the_description_is_escaped_in_xml(client, cle, conte, eclairage):
     poster(client, api_key=cle, jurisdiction_id="CN01102I", service_code="eclairage",
            lat="43.21", long="2.37", description="<script>alert(1)</script> & \x00fin")  # fmt: skip
+    Signalement.objects.update(etat=EtatSignalement.TRANSMIS)  # moderated: now public
     response = client.get(f"{BASE}/requests.xml", {"jurisdiction_id": "CN01102I"})
     assert b"<script>" not in response.content
     assert xml(response).findtext("request/description") == "<script>alert(1)</script> & fin"
+
+
+def test_what_a_person_typed_stays_private_until_moderated(client, cle, conte, eclairage):
+    poster(client, api_key=cle, jurisdiction_id="CN01102I", service_code="eclairage",
+           lat="43.21", long="2.37", description="Chez Mme Martin, 3e étage",
+           address_string="4 rue Buffon")  # fmt: skip
+    url, params = f"{BASE}/requests.json", {"jurisdiction_id": "CN01102I"}
+    (attente,) = jsn(client.get(url, params))
+    assert attente["description"] == "En attente de modération."
+    assert attente["address"] == "" and attente["status"] == "open"
+    assert "Martin" not in client.get(f"{BASE}/requests.xml", params).content.decode()
+    Signalement.objects.update(etat=EtatSignalement.TRANSMIS)
+    (transmis,) = jsn(client.get(url, params))
+    assert transmis["description"] == "Chez Mme Martin, 3e étage"
+    assert transmis["address"] == "4 rue Buffon"

@@ -58,7 +58,9 @@ def test_a_partner_system_discovers_posts_and_reads_back(api, cle, live_server):
 
     liste = api.get("requests.json", params={"jurisdiction_id": "CN01102I", "status": "open"})
     assert [r["service_request_id"] for r in liste.json()] == [identifiant]
-    assert liste.json()[0]["description"] == "Matelas au pied de la tour 4"
+    # Until the coordination has moderated it, what was typed stays private.
+    assert liste.json()[0]["description"] == "En attente de modération."
+    assert "Matelas" not in liste.text
     assert "ines@exemple.fr" not in liste.text
 
     une = api.get(f"requests/{identifiant}.xml", params={"jurisdiction_id": "CN01102I"})
