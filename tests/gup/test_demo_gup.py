@@ -3,7 +3,7 @@ problems, TFPB abatements as in the final evaluation, chantiers tremplin of the 
 
 import datetime
 from collections import Counter
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from io import StringIO
 
 import pytest
@@ -32,6 +32,7 @@ from quartiers.models import Quartier
 pytestmark = pytest.mark.django_db
 
 E = EtatSignalement
+DIXIEME = Decimal("0.1")
 
 
 def load_demo(monkeypatch):
@@ -212,3 +213,37 @@ def test_a_second_run_changes_nothing(demo, monkeypatch):
     assert snapshot() == first
     assert first[0]["gup.Signalement"] > 100
     assert datetime.date(2016, 1, 1) <= Diagnostic.objects.earliest("date").date
+
+
+def test_the_statistics_give_each_bodys_processing_times(demo, client):
+    """The figures by responsible body of the 2015 contract, recomputed here from the demo's
+    rows by the nearest-rank method (rank ⌈N/2⌉ and ⌈9N/10⌉ of the sorted durations)."""
+    from gup.selectors import statistiques
+
+    superuser = User.objects.get(email="admin@demo.cdv.local")
+    ancien = contrat(2015)
+    durees = {}
+    for nom, signale, resolu in Signalement.objects.filter(
+        quartier__contrat=ancien, resolu_le__isnull=False
+    ).values_list("organisation_responsable__nom", "signale_le", "resolu_le"):
+        jours = Decimal(str((resolu - signale).total_seconds())) / 86400
+        durees.setdefault(nom, []).append(jours)
+
+    stats = statistiques(contrat=ancien, user=superuser)
+
+    par_nom = {ligne.nom: ligne for ligne in stats.organisations}
+    assert len(durees) >= 3  # the Ville, the agglo and the landlords solve problems
+    for nom, valeurs in durees.items():
+        valeurs.sort()
+        n = len(valeurs)
+        ligne = par_nom[nom]
+        assert ligne.resolus == n
+        # Shown in days to one decimal, half up.
+        assert ligne.mediane == valeurs[(n + 1) // 2 - 1].quantize(DIXIEME, ROUND_HALF_UP)
+        assert ligne.p90 == valeurs[(9 * n + 9) // 10 - 1].quantize(DIXIEME, ROUND_HALF_UP)
+    client.force_login(superuser)
+    session = client.session
+    session["contrat_id"] = ancien.pk
+    session.save()
+    html = client.get("/gup/statistiques/").content.decode()
+    assert "Habitat Audois" in html and par_nom["Habitat Audois"].mediane_texte in html
