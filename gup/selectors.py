@@ -285,6 +285,17 @@ def signalements_suivi(user):
     )
 
 
+def ouverts_du_quartier(*, quartier, user):
+    """The open problems of `quartier` (and of the earlier quartiers it continues) that
+    `user` sees, oldest first, with their category: what the quartier's map shows."""
+    return list(
+        signalements_suivi(user)
+        .filter(quartier__in=[q.pk for q in quartier.historique()], etat__in=ETATS_OUVERTS)
+        .select_related(None)
+        .select_related("categorie")
+    )
+
+
 def _annee_locale(annee):
     """The bounds of a year in local time (so a report on 31/12 at 23:30 counts in its year)."""
     tz = timezone.get_current_timezone()

@@ -212,13 +212,17 @@ class Quartier(models.Model):
     def historique(self):
         """The quartiers telling this quartier's history, itself first: then, while a quartier
         replaces exactly one earlier quartier, that one (a quartier merged from several has no
-        comparable past). Unscoped: reached through this quartier."""
+        comparable past). Unscoped: reached through this quartier. Computed once per
+        instance (a page asks for it for figures, actions and problems)."""
+        if getattr(self, "_historique", None) is not None:
+            return self._historique
         chaine, seen, current = [], set(), self
         while current is not None and current.pk not in seen:
             seen.add(current.pk)
             chaine.append(current)
             precedents = list(current.remplace.select_related("territoire")[:2])
             current = precedents[0] if len(precedents) == 1 else None
+        self._historique = chaine
         return chaine
 
     def territoires_historiques(self):

@@ -14,6 +14,8 @@ from cdv.excel import workbook_response
 from cdv.formats import montant
 from cdv.models import Pilier
 from cdv.selectors import contrat_courant
+from gup import perms as gup_perms
+from gup.selectors import ouverts_du_quartier
 from programmation.selectors import actions_du_quartier
 from quartiers import perms, services
 from quartiers.ecarts import tableau_ecarts
@@ -101,6 +103,28 @@ def _lignes_directrices(request, quartier, annee):
     return annees, annee, [row for row in rows if row.annee == annee]
 
 
+def _points_signalements(signalements):
+    """The open GUP problems placed on the map (those with coordinates), as GeoJSON points
+    whose popup leads to the problem."""
+    return [
+        {
+            "type": "Feature",
+            "id": f"signalement-{s.pk}",
+            "geometry": {"type": "Point", "coordinates": [float(s.longitude), float(s.latitude)]},
+            "properties": {
+                "nom": f"{s.categorie.libelle} ({s.get_etat_display().lower()})",
+                "lien": {
+                    "href": reverse("gup:signalement_detail", args=[s.pk]),
+                    "texte": f"Signalement n° {s.pk} : {s.categorie.libelle}, "
+                    f"{s.get_etat_display().lower()}",
+                },
+            },
+        }
+        for s in signalements
+        if s.latitude is not None and s.longitude is not None
+    ]
+
+
 def _annee(request, name):
     """The year asked in the query string, None when absent or not a number."""
     try:
@@ -119,6 +143,10 @@ def portrait(request, pk):
     actions = actions_du_quartier(
         quartier=quartier, user=request.user, annee=_annee(request, "actions")
     )
+    voit_gup = gup_perms.can_view_gup(request.user)
+    ouverts = ouverts_du_quartier(quartier=quartier, user=request.user) if voit_gup else []
+    carte = feature_collection([quartier], lien=lambda q: _resume_actions(actions))
+    carte["features"] += _points_signalements(ouverts)
     peut_modifier = perms.can_change_ligne_directrice(request.user, quartier)
     return render(
         request,
@@ -127,7 +155,9 @@ def portrait(request, pk):
             "portrait": data,
             "quartier": quartier,
             "actions": actions,
-            "perimetres": feature_collection([quartier], lien=lambda q: _resume_actions(actions)),
+            "perimetres": carte,
+            "signalements_ouverts": ouverts,
+            "voit_gup": voit_gup,
             "graphiques": data.graphiques(),
             "annees": annees,
             "annee": annee,

@@ -12,10 +12,11 @@ from django.apps import apps
 from cdv.enums import RoleCode
 from tests import factories
 
-# The data migrations that fill reference tables (roles, ANCT themes).
+# The data migrations that fill reference tables (roles, ANCT themes, TFPB axes).
 REFERENCE_MIGRATIONS = [
     ("cdv.migrations.0002_create_roles", "create_roles"),
     ("cdv.migrations.0003_load_thematiques_anct", "load"),
+    ("gup.migrations.0002_axes_tfpb", "create"),
 ]
 
 

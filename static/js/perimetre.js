@@ -1,7 +1,8 @@
 // Maps of quartiers' perimeters: the GeoJSON FeatureCollection of the json_script block
 // "perimetres-geojson", drawn by Leaflet in #carte-perimetre on a plain background with a
-// scale. Each perimeter is named in its tooltip; its popup holds the link of its
-// `lien` property (the portrait from the list, the funded actions on a portrait).
+// scale: perimeters as polygons, open GUP problems as dots. Each is named in its tooltip;
+// its popup holds the link of its `lien` property (the portrait from the list, the funded
+// actions or the problem on a portrait).
 // No tile layer: the platform loads nothing from outside its own server.
 (function () {
   "use strict";
@@ -37,12 +38,26 @@
       zoomControl: true,
     });
     var donnees = JSON.parse(source.textContent);
+    var polygones = donnees.features.filter(function (f) {
+      return f.geometry.type !== "Point";
+    });
     // Several quartiers: their names stay written on the map.
-    var nommer = { permanent: donnees.features.length > 1, direction: "center" };
+    var nommer = { permanent: polygones.length > 1, direction: "center" };
     var couche = window.L.geoJSON(donnees, {
       style: { color: "#1b3a6b", weight: 3, fillColor: "#1b3a6b", fillOpacity: 0.2 },
+      // Points (open GUP problems): an orange dot with a dark outline.
+      pointToLayer: function (feature, latlng) {
+        return window.L.circleMarker(latlng, {
+          radius: 7,
+          color: "#5c2700",
+          weight: 2,
+          fillColor: "#e67300",
+          fillOpacity: 0.9,
+        });
+      },
       onEachFeature: function (feature, layer) {
-        layer.bindTooltip(feature.properties.nom || "", nommer);
+        var point = feature.geometry.type === "Point";
+        layer.bindTooltip(feature.properties.nom || "", point ? {} : nommer);
         if (feature.properties.lien) {
           layer.bindPopup(popup(feature.properties.lien));
         }

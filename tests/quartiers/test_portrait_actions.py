@@ -212,7 +212,8 @@ def test_the_portrait_page_locks_its_query_count(
         assert client.get(url).context["actions"].nb_actions == 5
 
 
-# 1 session, 2 user, 3 the quartier, 4-5 the portrait's figures, 6 the guidelines, 7 the
-# history of the quartier, 8 the roles (who may write guidelines), 9-10 the funded actions
-# (years, rows), 11-13 the current contract and the switcher, 14 the organisation (header).
+# 1 session, 2 user, 3 the quartier, 4-5 the portrait's figures (catalogue, history and
+# values), 6 the guidelines, 7 the roles (who may write guidelines), 8-9 the funded actions
+# (years, rows), 10 the open GUP problems, 11-13 the current contract and the switcher, 14
+# the organisation (header).
 NB_REQUETES_PORTRAIT = 14
