@@ -44,6 +44,19 @@ def scoped_choices(request, model):
     return manager.for_user(request.user) if hasattr(manager, "for_user") else None
 
 
+class ReadOnlyMixin:
+    """Shown, never written: not by the admin, not even by a superuser."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ScopedMixin:
     """Scoped rows and choices, and contract-level write checks, for admins and inlines."""
 

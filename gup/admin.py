@@ -15,10 +15,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from cdv.admin import RelatedOnly, ScopedAdmin, ScopedInline
-from cdv.enums import RoleCode
+from cdv.admin import ReadOnlyMixin, RelatedOnly, ScopedAdmin, ScopedInline
 from cdv.files import attachment_response
-from gup import services_chantiers
+from gup import perms, services_chantiers
 from gup.models import (
     AbattementTFPB,
     ActionTFPB,
@@ -65,14 +64,6 @@ def contrat_of(obj):
     return obj
 
 
-def coordonne_contrat(user, contrat):
-    """La coordination GUP d'un contrat gère dans l'administration ce qui en dépend (même
-    règle que gup.perms.coordonne)."""
-    if user.is_superuser:
-        return True
-    return user.has_role(RoleCode.COORDINATEUR_GUP) and user.contrats.filter(pk=contrat.pk).exists()
-
-
 class GupScopedMixin:
     """Writes allowed to the coordination GUP of the record's contract (the model
     permissions of the role come first)."""
@@ -83,7 +74,7 @@ class GupScopedMixin:
         contrat = contrat_of(obj)
         if contrat is None:
             return obj.pk is None or request.user.is_superuser
-        return coordonne_contrat(request.user, contrat)
+        return perms.coordonne_contrat(request.user, contrat.pk)
 
 
 class GupAdmin(GupScopedMixin, ScopedAdmin):
@@ -92,19 +83,6 @@ class GupAdmin(GupScopedMixin, ScopedAdmin):
 
 class GupInline(GupScopedMixin, ScopedInline):
     pass
-
-
-class ReadOnlyMixin:
-    """Shown, never written: not by the admin, not even by a superuser."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # Categories and diagnostics ----------------------------------------------------------------

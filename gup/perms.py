@@ -12,14 +12,20 @@ def _follows(user, contrat_id):
     return user.contrats.filter(pk=contrat_id).exists()
 
 
-def coordonne(user, quartier):
-    """La coordination GUP d'un contrat agit sur les signalements et diagnostics de ses
-    quartiers."""
+def coordonne_contrat(user, contrat_id):
+    """La coordination GUP d'un contrat (un coordinateur GUP qui le suit) agit sur ses
+    données GUP : signalements, diagnostics, conventions TFPB, chantiers."""
     if not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    return user.has_role(*GUP_COORDINATION) and _follows(user, quartier.contrat_id)
+    return user.has_role(*GUP_COORDINATION) and _follows(user, contrat_id)
+
+
+def coordonne(user, quartier):
+    """La coordination GUP d'un contrat agit sur les signalements et diagnostics de ses
+    quartiers."""
+    return coordonne_contrat(user, quartier.contrat_id)
 
 
 def est_responsable(user, signalement):

@@ -3,24 +3,13 @@ first scoped by their QuerySet's for_user() (readers of the contract see all of 
 landlord's intervenant GUP its own conventions)."""
 
 from cdv.enums import RoleCode
-from gup.enums import GUP_COORDINATION
-from gup.perms import GUP_ROLES
+from gup.perms import GUP_ROLES, coordonne_contrat
 
 
 def can_view_tfpb(user):
     """La coordination GUP, l'équipe politique de la ville, les partenaires et les
     intervenants GUP (les bailleurs pour leurs conventions) lisent l'abattement TFPB."""
     return user.is_authenticated and (user.is_superuser or user.has_role(*GUP_ROLES))
-
-
-def coordonne_contrat(user, contrat_id):
-    """La coordination GUP d'un contrat gère ses conventions d'abattement TFPB (même règle
-    que gup.perms.coordonne, appliquée au contrat plutôt qu'à un quartier)."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return user.has_role(*GUP_COORDINATION) and user.contrats.filter(pk=contrat_id).exists()
 
 
 def can_manage_convention(user, contrat_id):

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from cdv.admin import RelatedOnly, ScopedAdmin, ScopedInline
+from cdv.admin import ReadOnlyMixin, RelatedOnly, ScopedAdmin, ScopedInline
 from programmation import perms
 from programmation.models import (
     Action,
@@ -32,20 +32,6 @@ from programmation.models import (
     TransitionAction,
     Versement,
 )
-
-
-class ReadOnlyMixin:
-    """Shown, never written: not by the admin, not even by a superuser."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 # Calls for projects ------------------------------------------------------------------------
 

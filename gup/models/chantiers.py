@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from cdv.models import Organisation
+from cdv.models import Organisation, ParentScopedQuerySet
 from gup.models.base import MONEY, anonymous, gup_scope
 from quartiers.models import Quartier
 
@@ -100,9 +100,10 @@ class ChantierTremplin(models.Model):
             raise ValidationError(errors)
 
 
-class FinancementChantierQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(chantier__in=ChantierTremplin.objects.for_user(user))
+class FinancementChantierQuerySet(ParentScopedQuerySet):
+    """Seen with the site it funds."""
+
+    parent_field = "chantier"
 
 
 class FinancementChantier(models.Model):

@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from cdv.models import Contrat, ContratScopedQuerySet, Organisation
+from cdv.models import Contrat, ContratScopedQuerySet, Organisation, ParentScopedQuerySet
 from gup.enums import EtatSignalement, Priorite, SourceSignalement
 from gup.models.base import anonymous, gup_scope, photo_upload_to
 from quartiers.models import Quartier
@@ -291,9 +291,10 @@ class Signalement(models.Model):
         return self.etat in ETATS_OUVERTS
 
 
-class EvenementQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(signalement__in=Signalement.objects.for_user(user))
+class EvenementQuerySet(ParentScopedQuerySet):
+    """Seen with the problem it belongs to."""
+
+    parent_field = "signalement"
 
 
 class EvenementSignalement(models.Model):
@@ -361,9 +362,10 @@ class EvenementSignalement(models.Model):
         raise ValidationError("L'historique d'un signalement ne se supprime pas.")
 
 
-class PhotoQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(signalement__in=Signalement.objects.for_user(user))
+class PhotoQuerySet(ParentScopedQuerySet):
+    """Seen with the problem it belongs to."""
+
+    parent_field = "signalement"
 
 
 class PhotoSignalement(models.Model):
