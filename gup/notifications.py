@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection, send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -105,3 +105,49 @@ def envoyer_digests(*, today=None):
             raise
         sent += 1
     return sent
+
+
+# Steps after which someone outside the coordination is told by e-mail.
+CODES_TRANSMISSION = {"transmettre", "reattribuer", "rouvrir"}
+CODE_RESOLUTION = "resoudre"
+
+
+def evenement_notify(*, evenement_id):
+    """After a step: the intervenants GUP of the body a problem was just transmitted to get
+    it with its link; the resident who left an e-mail is told it is solved and asked, on
+    their tracking page, whether it really is. Returns the number of e-mails sent."""
+    from gup.models import EvenementSignalement
+    from gup.services_public import lien_suivi
+
+    evenement = EvenementSignalement.objects.select_related(  # unscoped: after-commit e-mail
+        "signalement__categorie", "signalement__quartier", "organisation"
+    ).get(pk=evenement_id)
+    signalement = evenement.signalement
+    quoi = f"« {signalement.categorie.libelle} » ({signalement.quartier.nom})"
+    if evenement.code in CODES_TRANSMISSION and evenement.organisation_id:
+        destinataires = digest_recipients([evenement.organisation_id]).get(
+            evenement.organisation_id, []
+        )
+        if not destinataires:
+            return 0
+        corps = (
+            f"Bonjour,\n\nLe signalement n° {signalement.pk} {quoi} est transmis à "
+            f"{evenement.organisation.nom}.\n\n{signalement.description}\n\n"
+            f"Adresse : {signalement.adresse or '—'}\n"
+            f"Échéance : {signalement.echeance:%d/%m/%Y}\n\n"
+            f"Pour le prendre en charge : {signalement_url(signalement)}\n"
+        )
+        if evenement.commentaire:
+            corps += f"\nCommentaire de la coordination : {evenement.commentaire}\n"
+        sujet = f"GUP — signalement n° {signalement.pk} transmis : {signalement.categorie.libelle}"
+        send_mail(sujet, corps, None, destinataires)
+        return len(destinataires)
+    if evenement.code == CODE_RESOLUTION and signalement.email_signalant:
+        corps = (
+            f"Bonjour,\n\nVotre signalement {quoi} est déclaré résolu.\n\n"
+            "Est-ce vraiment réglé ? Dites-le sur votre page de suivi :\n"
+            f"{lien_suivi(signalement)}\n"
+        )
+        send_mail("Votre signalement est résolu", corps, None, [signalement.email_signalant])
+        return 1
+    return 0

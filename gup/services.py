@@ -11,6 +11,7 @@ from gup import perms
 from gup.enums import ETATS_CLOS, TRANSITIONS, EtatSignalement, Priorite
 from gup.models import EvenementSignalement, PhotoSignalement, Signalement
 from gup.photos import preparer_photo
+from gup.tasks import notify_evenement
 
 E = EtatSignalement
 
@@ -145,8 +146,10 @@ def signalement_transition(
 ):
     """Take one step of the workflow on a locked row: checks the role and the state (again,
     under the lock), the comment, the target body or the original; dates the report
-    (transmis_le, resolu_le, clos_le); records the step. `version`, when given, must be the
-    one the user saw (ValidationError otherwise: someone else changed it meanwhile)."""
+    (transmis_le, resolu_le, clos_le); records the step, and once committed tells the body
+    it goes to, or the resident that it is solved (gup.notifications.evenement_notify).
+    `version`, when given, must be the one the user saw (ValidationError otherwise: someone
+    else changed it meanwhile)."""
     if code not in TRANSITIONS:
         raise ValidationError({"code": "Étape inconnue."})
     with transaction.atomic():
@@ -179,7 +182,11 @@ def signalement_transition(
             current.resolution_confirmee = None
         current.version += 1
         current.save()
-        _evenement(current, code=code, auteur=user, etat_avant=avant, commentaire=commentaire)
+        evenement = _evenement(
+            current, code=code, auteur=user, etat_avant=avant, commentaire=commentaire
+        )
+        # Robust: once the step is committed, a broker outage must not make it an error.
+        transaction.on_commit(lambda: notify_evenement.delay(evenement.pk), robust=True)
     signalement.refresh_from_db()
     return signalement
 

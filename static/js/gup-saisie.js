@@ -690,6 +690,11 @@
   }
 
   function ajouterEnvoye(entree, resultat) {
+    // The entry leaves the queue's list at once: never shown both waiting and sent.
+    var local = liste.querySelector('li[data-local][data-uuid="' + entree.uuid + '"]');
+    if (local) {
+      local.remove();
+    }
     var deja = liste.querySelector('li[data-uuid="' + entree.uuid + '"]:not([data-local])');
     if (!deja) {
       var li = itemDe(entree, "Envoyé (n° " + resultat.id + ")", "saisie--envoye");

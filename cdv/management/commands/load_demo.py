@@ -2,6 +2,7 @@ import os
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from cdv.demo.loader import demo_load
 
@@ -24,7 +25,9 @@ class Command(BaseCommand):
                 "connu. Relancez la commande avec DEBUG=1 sur une base de développement."
             )
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
-        report = demo_load(password=password)
+        # The demo's steps would notify its fictitious people once committed: nobody to tell.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            report = demo_load(password=password)
 
         self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
         self.stdout.write("Enregistrements (nouveaux / déjà présents) :")
