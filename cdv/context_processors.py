@@ -1,4 +1,4 @@
-from cdv.navigation import menu_for
+from cdv.navigation import menu_groupes
 from cdv.selectors import contrat_courant
 
 
@@ -6,4 +6,4 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"menu": menu_for(user), "contrat_courant": contrat_courant(request)}
+    return {"menu": menu_groupes(user), "contrat_courant": contrat_courant(request)}

@@ -25,44 +25,73 @@ class MenuItem:
     label: str
     url_name: str
     roles: frozenset | None = None  # None: every signed-in user
+    groupe: str = ""  # the menu's section ("": the first, unnamed one)
 
     @property
     def url(self):
         return reverse(self.url_name)
 
 
+PORTEUR = frozenset({RoleCode.PORTEUR})
+INSTRUCTEUR = frozenset({RoleCode.INSTRUCTEUR_FINANCEUR})
+
+
+def _section(groupe, *items):
+    """The items of one section of the menu: (label, url name, roles or None)."""
+    return [MenuItem(label, url_name, roles, groupe) for label, url_name, roles in items]
+
+
+# The role sets come from the apps' perms so that the menu and the views never disagree.
 MENU = [
-    MenuItem("Accueil", "home"),
-    # The role sets come from cdv.perms so that the menu and the views never disagree.
-    MenuItem("Le contrat", "contrat_detail", CONTRAT_READER_ROLES),
-    MenuItem("Gouvernance", "reunion_list", GOUVERNANCE_ROLES),
-    MenuItem("Appels à projets", "programmation:appel_list", APPEL_ROLES),
-    MenuItem("Mes demandes", "programmation:action_mine", frozenset({RoleCode.PORTEUR})),
-    MenuItem("Actions", "programmation:action_list", ACTION_ROLES),
-    MenuItem("Quartiers", "quartiers:quartier_list", CONTRAT_READER_ROLES),
-    MenuItem(
-        "À donner mon avis",
-        "programmation:avis_a_donner",
-        frozenset({RoleCode.INSTRUCTEUR_FINANCEUR}),
+    *_section(
+        "",
+        ("Accueil", "home", None),
+        ("Le contrat", "contrat_detail", CONTRAT_READER_ROLES),
+        ("Gouvernance", "reunion_list", GOUVERNANCE_ROLES),
     ),
-    MenuItem("Instruction groupée", "programmation:instruction_groupee", ADMIN_PDV),
-    MenuItem("Comités", "programmation:comite_list", COMITE_ROLES),
-    MenuItem("Bilan physico-financier", "programmation:bilan", PROGRAMMATION_ROLES),
-    MenuItem("Écarts entre quartiers", "quartiers:ecarts", CONTRAT_READER_ROLES),
-    MenuItem("Import de l'historique", "programmation:import", ADMIN_PDV),
-    MenuItem("Import des indicateurs", "quartiers:import_indicateurs", ADMIN_PDV),
-    MenuItem("Bilans en retard", "programmation:bilans_en_retard", ADMIN_PDV),
-    MenuItem("Diagnostics en marchant", "gup:diagnostic_list", GUP_ROLES),
-    MenuItem("Signalements", "gup:signalement_list", GUP_ROLES),
-    MenuItem("Modération GUP", "gup:moderation", GUP_COORDINATION),
-    MenuItem("Suivi GUP", "gup:suivi", GUP_ROLES),
-    MenuItem("Statistiques GUP", "gup:stats", GUP_ROLES),
-    MenuItem("TFPB", "gup:tfpb_list", GUP_ROLES),
-    MenuItem("Chantiers tremplin", "gup:chantier_list", GUP_ROLES),
-    MenuItem("Catégories GUP", "gup:categorie_list", GUP_COORDINATION),
-    MenuItem("Mon organisation", "organisation_detail"),
-    MenuItem("Mon jeton d'API", "api_token"),
+    *_section(
+        "Programmation",
+        ("Appels à projets", "programmation:appel_list", APPEL_ROLES),
+        ("Mes demandes", "programmation:action_mine", PORTEUR),
+        ("Actions", "programmation:action_list", ACTION_ROLES),
+        ("À donner mon avis", "programmation:avis_a_donner", INSTRUCTEUR),
+        ("Instruction groupée", "programmation:instruction_groupee", ADMIN_PDV),
+        ("Comités", "programmation:comite_list", COMITE_ROLES),
+        ("Bilan physico-financier", "programmation:bilan", PROGRAMMATION_ROLES),
+        ("Import de l'historique", "programmation:import", ADMIN_PDV),
+        ("Bilans en retard", "programmation:bilans_en_retard", ADMIN_PDV),
+    ),
+    *_section(
+        "Quartiers",
+        ("Quartiers", "quartiers:quartier_list", CONTRAT_READER_ROLES),
+        ("Écarts entre quartiers", "quartiers:ecarts", CONTRAT_READER_ROLES),
+        ("Import des indicateurs", "quartiers:import_indicateurs", ADMIN_PDV),
+    ),
+    *_section(
+        "GUP",
+        ("Diagnostics en marchant", "gup:diagnostic_list", GUP_ROLES),
+        ("Signalements", "gup:signalement_list", GUP_ROLES),
+        ("Modération", "gup:moderation", GUP_COORDINATION),
+        ("Suivi", "gup:suivi", GUP_ROLES),
+        ("Statistiques", "gup:stats", GUP_ROLES),
+        ("TFPB", "gup:tfpb_list", GUP_ROLES),
+        ("Chantiers tremplin", "gup:chantier_list", GUP_ROLES),
+        ("Catégories", "gup:categorie_list", GUP_COORDINATION),
+    ),
+    *_section(
+        "Mon compte",
+        ("Mon organisation", "organisation_detail", None),
+        ("Mon jeton d'API", "api_token", None),
+    ),
 ]
+
+
+def menu_groupes(user):
+    """The user's menu by section, in the menu's order: [(section, [items])]."""
+    groupes = {}
+    for item in menu_for(user):
+        groupes.setdefault(item.groupe, []).append(item)
+    return list(groupes.items())
 
 
 def menu_for(user):
