@@ -15,7 +15,7 @@ COPY requirements/base.txt requirements/base.txt
 RUN pip install --no-cache-dir -r requirements/base.txt
 COPY . .
 COPY --from=assets /app/node_modules node_modules
-RUN SECRET_KEY=build-only python manage.py collectstatic --noinput \
+RUN SECRET_KEY=build-only CHIFFREMENT_SELS=build-only python manage.py collectstatic --noinput \
     && useradd --system --uid 1000 cdv && mkdir -p /app/media && chown cdv /app/media
 USER cdv
 EXPOSE 8000

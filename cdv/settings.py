@@ -48,6 +48,15 @@ def env_list(name, default=""):
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "insecure-dev-key-only-for-debug" if DEBUG else None)
+# Earlier secret keys, still accepted (sessions) and still decrypting the encrypted fields.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
+# Identities of the PRE are encrypted at rest (django-fernet-encrypted-fields): the keys derive
+# from SECRET_KEY (and its fallbacks) and these salts; the first salt encrypts, every one
+# decrypts (rotation: put a new salt first, re-save, then drop the old one). Losing them
+# loses the identities: keep them with the database backups' secrets (README, "PRE").
+SALT_KEY = env_list("CHIFFREMENT_SELS", "sel-de-developpement-uniquement" if DEBUG else "")
+if not SALT_KEY:
+    raise ImproperlyConfigured("Environment variable CHIFFREMENT_SELS is required.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

@@ -6,6 +6,7 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("CHIFFREMENT_SELS", "sel-des-tests-uniquement")
 
 from cdv.settings import *  # noqa: E402,F403
 from cdv.settings import STORAGES  # noqa: E402

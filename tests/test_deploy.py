@@ -14,11 +14,18 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "cdv.example.fr",
     "DATABASE_URL": "postgres://cdv:secret@db.example.fr:5432/cdv",
     "CELERY_BROKER_URL": "redis://redis.example.fr:6379/0",
+    "CHIFFREMENT_SELS": "q8Zr2LkW9pXv4Tn7",
 }
 
 
 # Set by tests/settings.py for the test process; a production process never has them.
-TEST_ONLY_ENV = {"DJANGO_ALLOW_ASYNC_UNSAFE", "SECURE_SSL_REDIRECT", "ALLOWED_HOSTS", "SECRET_KEY"}
+TEST_ONLY_ENV = {
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "SECURE_SSL_REDIRECT",
+    "ALLOWED_HOSTS",
+    "SECRET_KEY",
+    "CHIFFREMENT_SELS",
+}
 
 
 def _manage(*args, env):
@@ -45,6 +52,13 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_encryption_salts():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "CHIFFREMENT_SELS"}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "CHIFFREMENT_SELS" in result.stderr
 
 
 def test_a_malformed_boolean_fails_loudly():
