@@ -145,3 +145,31 @@ def intervenant_ville(contrat):
         organisation=factories.OrganisationFactory(commune_kind=True, nom="Ville de Carcassonne"),
         roles=[RoleCode.INTERVENANT_GUP],
     )
+
+
+@pytest.fixture
+def referent_pre(contrat):
+    """A référent de parcours of the contract's PRE."""
+    return factories.UserFactory(
+        email="referente@pre.fr", roles=[RoleCode.REFERENT_PRE], contrats=[contrat]
+    )
+
+
+@pytest.fixture
+def coordinateur_pre(contrat):
+    """The coordinator of the contract's PRE (a référent named in its configuration)."""
+    from pre.models import ConfigurationPRE
+
+    user = factories.UserFactory(
+        email="coordination@pre.fr", roles=[RoleCode.REFERENT_PRE], contrats=[contrat]
+    )
+    ConfigurationPRE.objects.update_or_create(contrat=contrat, defaults={"coordinateur": user})
+    return user
+
+
+@pytest.fixture
+def membre_eps(contrat):
+    """A member of an EPS team (a school nurse): only the children on its commissions."""
+    return factories.UserFactory(
+        email="infirmiere@college.fr", roles=[RoleCode.MEMBRE_EPS], contrats=[contrat]
+    )

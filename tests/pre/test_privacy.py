@@ -18,20 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def referent(contrat):
-    return factories.UserFactory(
-        email="referente@pre.fr", roles=[RoleCode.REFERENT_PRE], contrats=[contrat]
-    )
-
-
-@pytest.fixture
-def membre_eps(contrat):
-    return factories.UserFactory(
-        email="infirmiere@college.fr", roles=[RoleCode.MEMBRE_EPS], contrats=[contrat]
-    )
-
-
-@pytest.fixture
 def enfants(contrat, membre_eps):
     """Léa is on the agenda of a commission of the member's team; Noé is not."""
     lea = EnfantFactory(contrat=contrat, nom="Martinez", prenom="Léa")
@@ -63,8 +49,8 @@ def test_a_childs_record_never_names_it(enfants):
     assert "Martinez" not in repr(enfants["lea"])
 
 
-def test_the_pre_staff_reach_the_children_of_their_contract(enfants, referent, autre_contrat):
-    assert set(Enfant.objects.for_user(referent)) == {enfants["lea"], enfants["noe"]}
+def test_the_pre_staff_reach_the_children_of_their_contract(enfants, referent_pre, autre_contrat):
+    assert set(Enfant.objects.for_user(referent_pre)) == {enfants["lea"], enfants["noe"]}
     ailleurs = factories.UserFactory(roles=[RoleCode.REFERENT_PRE], contrats=[autre_contrat])
     assert not Enfant.objects.for_user(ailleurs).exists()
 
@@ -84,14 +70,14 @@ def test_no_other_role_reaches_a_child(enfants, persona, request):
     assert not SituationCommission.objects.for_user(user).exists()
 
 
-def test_the_log_of_reads_is_the_coordinators_and_append_only(enfants, contrat, referent):
+def test_the_log_of_reads_is_the_coordinators_and_append_only(enfants, contrat, referent_pre):
     coordinatrice = factories.UserFactory(roles=[RoleCode.REFERENT_PRE], contrats=[contrat])
     ConfigurationPRE.objects.create(contrat=contrat, coordinateur=coordinatrice)
     lecture = JournalAcces.objects.create(
-        contrat=contrat, utilisateur=referent, enfant_numero=enfants["lea"].pk, objet="fiche"
+        contrat=contrat, utilisateur=referent_pre, enfant_numero=enfants["lea"].pk, objet="fiche"
     )
     assert list(JournalAcces.objects.for_user(coordinatrice)) == [lecture]
-    assert not JournalAcces.objects.for_user(referent).exists()
+    assert not JournalAcces.objects.for_user(referent_pre).exists()
     with pytest.raises(ValidationError):
         lecture.save()
     with pytest.raises(ValidationError):

@@ -1,0 +1,5 @@
+"""PRE API: eps. `routes`: (prefix, viewset, basename) for the router; `urlpatterns`:
+any other route."""
+
+routes = []
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""PRE API: stats. `routes`: (prefix, viewset, basename) for the router; `urlpatterns`:
+any other route."""
+
+routes = []
+urlpatterns = []

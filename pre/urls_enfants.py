@@ -1,0 +1,3 @@
+"""Routes of the PRE: enfants (included by pre/urls.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Routes of the PRE: eps (included by pre/urls.py)."""
+
+urlpatterns = []

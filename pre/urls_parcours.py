@@ -1,0 +1,3 @@
+"""Routes of the PRE: parcours (included by pre/urls.py)."""
+
+urlpatterns = []

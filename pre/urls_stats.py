@@ -1,0 +1,3 @@
+"""Routes of the PRE: stats (included by pre/urls.py)."""
+
+urlpatterns = []
