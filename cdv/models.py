@@ -18,6 +18,8 @@ DIRECTORY_ROLES = {
     RoleCode.INSTRUCTEUR_FINANCEUR,
     RoleCode.LECTEUR_PARTENAIRE,
     RoleCode.COORDINATEUR_GUP,
+    # The PRE's staff choose referrers, providers and funders among the organisations.
+    RoleCode.REFERENT_PRE,
 }
 
 

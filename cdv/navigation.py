@@ -33,6 +33,10 @@ class MenuItem:
 
 
 PORTEUR = frozenset({RoleCode.PORTEUR})
+PRE_STAFF = frozenset({RoleCode.REFERENT_PRE})
+PRE_EQUIPES = PRE_STAFF | {RoleCode.MEMBRE_EPS}
+PRE_STATISTIQUES = PRE_STAFF | ACTION_ROLES
+PRE_REGISTRE = PRE_STAFF | ADMIN_PDV
 INSTRUCTEUR = frozenset({RoleCode.INSTRUCTEUR_FINANCEUR})
 
 
@@ -77,6 +81,16 @@ MENU = [
         ("TFPB", "gup:tfpb_list", GUP_ROLES),
         ("Chantiers tremplin", "gup:chantier_list", GUP_ROLES),
         ("Catégories", "gup:categorie_list", GUP_COORDINATION),
+    ),
+    *_section(
+        "Réussite éducative",
+        ("Enfants", "pre:enfant_list", PRE_EQUIPES),
+        ("Commissions EPS", "pre:commission_list", PRE_EQUIPES),
+        ("Parcours", "pre:parcours_list", PRE_STAFF),
+        ("Budget", "pre:budget", PRE_STAFF),
+        ("Grille tarifaire", "pre:grille", PRE_STAFF),
+        ("Statistiques", "pre:stats", PRE_STATISTIQUES),
+        ("Registre des traitements", "pre:registre", PRE_REGISTRE),
     ),
     *_section(
         "Mon compte",

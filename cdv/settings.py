@@ -225,6 +225,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "gup.tasks.digest_hebdomadaire",
         "schedule": crontab(hour=7, minute=0, day_of_week=1),  # Monday, Europe/Paris
     },
+    "pre-anonymiser-parcours-clos": {
+        "task": "pre.tasks.anonymiser_parcours_clos",
+        "schedule": crontab(hour=3, minute=0),  # nightly, Europe/Paris
+    },
 }
 
 REST_FRAMEWORK = {

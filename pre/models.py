@@ -309,9 +309,10 @@ class Enfant(models.Model):
     contrat = models.ForeignKey(
         Contrat, verbose_name="contrat", on_delete=models.PROTECT, related_name="enfants_pre"
     )
-    nom = EncryptedCharField("nom", max_length=100, null=True)
-    prenom = EncryptedCharField("prénom", max_length=100, null=True)
-    date_naissance = EncryptedDateField("date de naissance", null=True)
+    # Blank once anonymised; the forms require them.
+    nom = EncryptedCharField("nom", max_length=100, null=True, blank=True)
+    prenom = EncryptedCharField("prénom", max_length=100, null=True, blank=True)
+    date_naissance = EncryptedDateField("date de naissance", null=True, blank=True)
     # Kept in clear for the statistics (age brackets), which survive anonymisation.
     annee_naissance = models.PositiveIntegerField("année de naissance", editable=False)
     sexe = models.CharField("sexe", max_length=1, choices=Sexe.choices)
@@ -394,8 +395,8 @@ class ResponsableLegal(models.Model):
         Enfant, verbose_name="enfant", on_delete=models.CASCADE, related_name="responsables"
     )
     lien = models.CharField("lien avec l'enfant", max_length=10, choices=Lien.choices)
-    nom = EncryptedCharField("nom", max_length=100, null=True)
-    prenom = EncryptedCharField("prénom", max_length=100, null=True)
+    nom = EncryptedCharField("nom", max_length=100, null=True, blank=True)
+    prenom = EncryptedCharField("prénom", max_length=100, null=True, blank=True)
     telephone = EncryptedCharField("téléphone", max_length=30, null=True, blank=True)
     email = EncryptedEmailField("adresse électronique", null=True, blank=True)
     adresse = EncryptedTextField("adresse postale", null=True, blank=True)

@@ -21,6 +21,7 @@ from cdv.demo import (
     gup,
     historique,
     indicateurs,
+    pre,
     qpv,
 )
 from cdv.demo.organisations import ORGANISATIONS
@@ -566,4 +567,6 @@ def demo_load(*, password):
     historique.load(report, contrat_2015, users[RoleCode.ADMIN_PDV])
     # The GUP: categories, diagnostics en marchant and their problems, TFPB, chantiers.
     gup.load(report, contrat_2015, contrat_2024, orgs, users)
+    # The PRE: EPS teams, fictitious children and their pathways, budget (cdv/demo/pre.py).
+    pre.load(report, contrat_2015, contrat_2024, orgs, users)
     return report

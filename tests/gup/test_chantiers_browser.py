@@ -57,7 +57,7 @@ def test_the_form_with_errors_is_accessible(page, coordination):  # noqa: F811
     log_in(page, coordination)
     page.goto("/gup/chantiers/nouveau/")
 
-    page.get_by_label("Quartier").select_option(label="La Conte")
+    page.get_by_role("combobox", name="Quartier").select_option(label="La Conte")
     page.get_by_label("Intitulé").fill("Fresque du centre social")
     page.get_by_label("Opérateur").select_option(label="Régie de quartier de Carcassonne")
     page.get_by_label("Participants recrutés").fill("5")

@@ -66,7 +66,7 @@ def test_a_landlord_enters_an_action_from_its_convention(page, jeu, intervenant_
     log_in(page, intervenant_gup)
     page.goto(f"/gup/tfpb/{jeu.habitat.pk}/")
     page.get_by_role("link", name="Ajouter une action").click()
-    page.get_by_label("Quartier").select_option(label="Le Viguier")
+    page.get_by_role("combobox", name="Quartier").select_option(label="Le Viguier")
     page.get_by_label("Année").fill("2026")
     page.get_by_label("Axe du cadre national").select_option(
         label="4. Gestion des déchets, encombrants et épaves"
