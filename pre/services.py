@@ -8,13 +8,12 @@ transaction. Messages never name a child: "Enfant n° 12".
 
 import datetime
 
-import magic
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from cdv.excel import DATE, EURO, add_table, new_workbook
+from cdv.files import type_reel
 from pre import perms
 from pre.enums import AxeParcours, MotifReperage
 from pre.models import (
@@ -54,7 +53,6 @@ TYPES_CONSENTEMENT = {
     "image/jpeg": ("image JPEG", ".jpg"),
     "image/png": ("image PNG", ".png"),
 }
-MO = 1024 * 1024
 
 
 class VersionPerimee(ValidationError):
@@ -133,35 +131,13 @@ def responsable_save(*, enfant, user, responsable=None, **data):
     return responsable
 
 
-def taille_mo(octets):
-    """10485760 → "10 Mo", 12989235 → "12,4 Mo"."""
-    return f"{octets / MO:.1f}".removesuffix(".0").replace(".", ",") + "\u00a0Mo"
-
-
 def document_check(fichier):
     """The MIME type of the consent's file, read from its content; ValidationError (on
     `document`, in French) when it is empty, too large, or not a PDF, JPEG or PNG."""
-    taille_max = settings.PIECE_JOINTE_TAILLE_MAX
-    if not fichier or not fichier.size:
-        raise ValidationError({"document": "Le fichier est vide."})
-    if fichier.size > taille_max:
-        raise ValidationError(
-            {
-                "document": f"Le fichier pèse {taille_mo(fichier.size)} : la taille maximale "
-                f"est de {taille_mo(taille_max)}."
-            }
-        )
-    fichier.seek(0)
-    mime = magic.from_buffer(fichier.read(4096), mime=True)
-    fichier.seek(0)
-    if mime not in TYPES_CONSENTEMENT:
-        raise ValidationError(
-            {
-                "document": f"Ce fichier n'est pas accepté : son contenu est de type {mime}, "
-                "quelle que soit son extension. Joignez un PDF, une image JPEG ou PNG."
-            }
-        )
-    return mime
+    return type_reel(
+        fichier, champ="document", types=TYPES_CONSENTEMENT,
+        acceptes="un PDF, une image JPEG ou PNG",
+    )  # fmt: skip
 
 
 @transaction.atomic

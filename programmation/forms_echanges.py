@@ -3,9 +3,9 @@
 from django import forms
 from django.conf import settings
 
+from cdv.files import taille_mo
 from programmation.forms import DATE_WIDGET
 from programmation.models import NatureDocument
-from programmation.services_echanges import taille_mo
 
 
 class MessageForm(forms.Form):

@@ -7,12 +7,11 @@ Writes are keyword-only, run in one transaction and queue their e-mails on commi
 import dataclasses
 import datetime
 
-import magic
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from cdv.files import type_reel
 from programmation import perms, selectors
 from programmation.models import Action, Document, Message, NatureDocument, PieceJointe
 from programmation.models.echanges import (
@@ -58,41 +57,14 @@ TYPES_REFUSES = {
     "image/svg+xml": "image SVG",
 }
 ACCEPTES = "un PDF, une image JPEG ou PNG, ou un document OpenDocument ou Microsoft Office"
-MO = 1024 * 1024
-
-
-def taille_mo(octets):
-    """10485760 → "10 Mo", 12989235 → "12,4 Mo"."""
-    text = f"{octets / MO:.1f}".removesuffix(".0").replace(".", ",")
-    return f"{text}\u00a0Mo"
 
 
 def fichier_check(fichier):
-    """The MIME type of an uploaded file, read from its content; ValidationError (on
+    """The MIME type of an uploaded attachment, read from its content; ValidationError (on
     `fichier`, in French) when it is empty, too large or of a type not accepted."""
-    taille_max = settings.PIECE_JOINTE_TAILLE_MAX
-    if not fichier or not fichier.size:
-        raise ValidationError({"fichier": "Le fichier est vide."})
-    if fichier.size > taille_max:
-        raise ValidationError(
-            {
-                "fichier": f"Le fichier pèse {taille_mo(fichier.size)} : la taille maximale est de "
-                f"{taille_mo(taille_max)}."
-            }
-        )
-    fichier.seek(0)
-    # The whole file: Office documents are told from a plain ZIP by entries past the start.
-    mime = magic.from_buffer(fichier.read(), mime=True)
-    fichier.seek(0)
-    if mime not in TYPES_ACCEPTES:
-        nom = TYPES_REFUSES.get(mime, mime)
-        raise ValidationError(
-            {
-                "fichier": f"Ce fichier n'est pas accepté : son contenu est de type « {nom} » "
-                f"({mime}), quelle que soit son extension. Joignez {ACCEPTES}."
-            }
-        )
-    return mime
+    return type_reel(
+        fichier, champ="fichier", types=TYPES_ACCEPTES, acceptes=ACCEPTES, noms=TYPES_REFUSES
+    )
 
 
 def validite_par_defaut(nature, date=None):

@@ -302,7 +302,7 @@ def test_a_consent_is_checked_by_its_content_and_downloaded_privately(
     faux = SimpleUploadedFile("consentement.pdf", b"Bonjour, ceci est du texte.")
     response = client.post(url, {"date": "2026-09-30", "document": faux})
     content = response.content.decode()
-    assert "Ce fichier n&#x27;est pas accepté : son contenu est de type text/plain" in content
+    assert "Ce fichier n&#x27;est pas accepté : son contenu est de type « text/plain »" in content
     assert not Consentement.objects.exists()  # unscoped: test
 
     vrai = SimpleUploadedFile("scan de Léa Martinez.pdf", PDF)
