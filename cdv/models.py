@@ -248,6 +248,21 @@ class Contrat(models.Model):
             raise ValidationError({"annee_fin": "L'année de fin doit suivre l'année de début."})
 
 
+class AppendOnlyMixin:
+    """A record written once, never changed nor deleted (histories, logs of reads); its
+    `append_only_nom` names it in the refusal (« L'historique d'une action »)."""
+
+    append_only_nom = "Cet enregistrement"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(f"{self.append_only_nom} ne se modifie pas.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(f"{self.append_only_nom} ne se supprime pas.")
+
+
 class ParentScopedQuerySet(models.QuerySet):
     """For records visible with the record they belong to (the foreign key `parent_field`):
     the parent's own for_user() decides. `contrat_path` leads to the contract."""

@@ -140,11 +140,8 @@ def suivi_workbook(document):
     return workbook
 
 
-def _jours(value):
-    return float(value) if value is not None else MANQUANT
-
-
-def _part(value):
+def _nombre(value):
+    """A figure (days, share) as a number; a missing one as "—"."""
     return float(value) if value is not None else MANQUANT
 
 
@@ -174,9 +171,9 @@ def stats_workbook(stats, *, contrat, titre):
                 o.resolus,
                 o.ouverts,
                 o.en_retard,
-                _jours(o.mediane),
-                _jours(o.p90),
-                _part(o.part_dans_delai),
+                _nombre(o.mediane),
+                _nombre(o.p90),
+                _nombre(o.part_dans_delai),
             )
             for o in lignes
         ],
@@ -204,7 +201,7 @@ def stats_workbook(stats, *, contrat, titre):
         workbook,
         "Par année",
         ["Année de signalement", "Reçus", "Résolus", "Délai médian (jours)"],
-        [(a.annee, a.recus, a.resolus, _jours(a.mediane)) for a in stats.evolution],
+        [(a.annee, a.recus, a.resolus, _nombre(a.mediane)) for a in stats.evolution],
         formats={3: JOURS},
     )
     if stats.evolution:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection, send_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from cdv.enums import RoleCode
@@ -22,7 +23,8 @@ def cle_digest(organisation_id, today):
 
 def signalement_url(signalement):
     """The absolute address of a problem's page (gup:signalement_detail)."""
-    return f"{settings.SITE_URL.rstrip('/')}/gup/signalements/{signalement.pk}/"
+    chemin = reverse("gup:signalement_detail", args=[signalement.pk])
+    return settings.SITE_URL.rstrip("/") + chemin
 
 
 def digest_recipients(organisation_ids):

@@ -28,14 +28,20 @@ def coordonne(user, quartier):
     return coordonne_contrat(user, quartier.contrat_id)
 
 
-def est_responsable(user, signalement):
-    """Un intervenant GUP agit sur les signalements attribués à son organisation."""
+def intervient_pour(user, organisation_id):
+    """Un intervenant GUP agit pour son organisation (organisme responsable d'un
+    signalement, bailleur d'une convention TFPB, opérateur d'un chantier)."""
     return (
         user.is_authenticated
         and user.has_role(RoleCode.INTERVENANT_GUP)
         and user.organisation_id is not None
-        and user.organisation_id == signalement.organisation_responsable_id
+        and user.organisation_id == organisation_id
     )
+
+
+def est_responsable(user, signalement):
+    """Un intervenant GUP agit sur les signalements attribués à son organisation."""
+    return intervient_pour(user, signalement.organisation_responsable_id)
 
 
 def acteurs(user, signalement):

@@ -2,17 +2,12 @@
 are first scoped by ChantierTremplin.objects.for_user()."""
 
 from cdv.enums import RoleCode
-from gup.perms import can_view_gup, coordonne
+from gup.perms import can_view_gup, coordonne, intervient_pour
 
 
 def est_operateur(user, chantier):
     """Un intervenant GUP agit pour l'organisation qui opère le chantier (la régie)."""
-    return (
-        user.is_authenticated
-        and user.has_role(RoleCode.INTERVENANT_GUP)
-        and user.organisation_id is not None
-        and user.organisation_id == chantier.operateur_id
-    )
+    return intervient_pour(user, chantier.operateur_id)
 
 
 def can_view_chantiers(user):

@@ -1,5 +1,6 @@
 """Permission rules of the residents' reports: moderation and Open311 requests."""
 
+from gup import perms
 from gup.enums import GUP_COORDINATION
 
 
@@ -12,8 +13,4 @@ def can_moderate(user):
 def can_post_open311(user, contrat):
     """Le jeton d'API d'un coordinateur GUP crée des demandes Open311 dans les contrats qu'il
     suit."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser:
-        return True
-    return user.has_role(*GUP_COORDINATION) and user.contrats.filter(pk=contrat.pk).exists()
+    return user.is_authenticated and user.is_active and perms.coordonne_contrat(user, contrat.pk)

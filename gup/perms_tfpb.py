@@ -2,14 +2,13 @@
 first scoped by their QuerySet's for_user() (readers of the contract see all of it, a
 landlord's intervenant GUP its own conventions)."""
 
-from cdv.enums import RoleCode
-from gup.perms import GUP_ROLES, coordonne_contrat
+from gup.perms import can_view_gup, coordonne_contrat, intervient_pour
 
 
 def can_view_tfpb(user):
     """La coordination GUP, l'équipe politique de la ville, les partenaires et les
     intervenants GUP (les bailleurs pour leurs conventions) lisent l'abattement TFPB."""
-    return user.is_authenticated and (user.is_superuser or user.has_role(*GUP_ROLES))
+    return can_view_gup(user)
 
 
 def can_manage_convention(user, contrat_id):
@@ -19,12 +18,7 @@ def can_manage_convention(user, contrat_id):
 
 def est_bailleur(user, convention):
     """Un intervenant GUP du bailleur signataire agit sur sa propre convention."""
-    return (
-        user.is_authenticated
-        and user.has_role(RoleCode.INTERVENANT_GUP)
-        and user.organisation_id is not None
-        and user.organisation_id == convention.bailleur_id
-    )
+    return intervient_pour(user, convention.bailleur_id)
 
 
 def can_enter_tfpb(user, convention):

@@ -29,16 +29,13 @@ def preparer_photo(fichier):
     COTE_MAX pixels wide or high — with its type and a file name, or a ValidationError in
     French when the file is too big or is not a JPEG, PNG or WebP image."""
     limite = taille_max()
+    trop_lourde = f"La photo dépasse {limite // (1024 * 1024)} Mo : réduisez-la avant de l'envoyer."
     if fichier.size is not None and fichier.size > limite:
-        raise ValidationError(
-            f"La photo dépasse {limite // (1024 * 1024)} Mo : réduisez-la avant de l'envoyer."
-        )
+        raise ValidationError(trop_lourde)
     fichier.seek(0)
     contenu = fichier.read(limite + 1)
     if len(contenu) > limite:
-        raise ValidationError(
-            f"La photo dépasse {limite // (1024 * 1024)} Mo : réduisez-la avant de l'envoyer."
-        )
+        raise ValidationError(trop_lourde)
     refus = "Ce fichier n'est pas une photo (JPEG, PNG ou WebP)."
     try:
         with Image.open(io.BytesIO(contenu)) as image:
@@ -46,7 +43,10 @@ def preparer_photo(fichier):
                 raise ValidationError(refus)
             largeur, hauteur = image.size
             if largeur * hauteur > PIXELS_MAX:
-                raise ValidationError("Cette image est trop grande (nombre de pixels).")
+                raise ValidationError(
+                    "Cette image compte trop de pixels : réduisez ses dimensions avant de "
+                    "l'envoyer."
+                )
             image.load()
             format_ = image.format
             propre = ImageOps.exif_transpose(image)

@@ -197,7 +197,7 @@ def quartiers_avec_comptes(*, user, contrat, today=None):
         .annotate(
             total=Count("pk"),
             ouverts=Count("pk", filter=OUVERT),
-            en_retard=Count("pk", filter=OUVERT & Q(echeance__lt=today)),
+            en_retard=Count("pk", filter=en_retard_q(today)),
         )
     }
     vide = {"total": 0, "ouverts": 0, "en_retard": 0}
@@ -262,6 +262,18 @@ class DocumentSuivi:
         return sum(1 for ligne in self.lignes if ligne.en_retard)
 
 
+def en_retard_q(today):
+    """Overdue (module's definitions): open and `today` past its due date, as a filter."""
+    return OUVERT & Q(echeance__lt=today)
+
+
+def est_en_retard(signalement, today):
+    """The same rule for one problem already loaded."""
+    return bool(
+        signalement.etat in ETATS_OUVERTS and signalement.echeance and today > signalement.echeance
+    )
+
+
 def ligne_suivi(signalement, *, today):
     """The figures of one problem on `today` (see the module's definitions)."""
     delai = age = jours_retard = None
@@ -270,7 +282,7 @@ def ligne_suivi(signalement, *, today):
     ouvert = signalement.etat in ETATS_OUVERTS
     if ouvert:
         age = (today - timezone.localdate(signalement.signale_le)).days
-    en_retard = bool(ouvert and signalement.echeance and today > signalement.echeance)
+    en_retard = est_en_retard(signalement, today)
     if en_retard:
         jours_retard = (today - signalement.echeance).days
     return LigneSuivi(signalement, delai, age, en_retard, jours_retard)
@@ -325,11 +337,6 @@ def suivi_diagnostic(*, diagnostic, user, today=None):
     lignes = [ligne_suivi(s, today=today) for s in signalements]
     titre = f"Document de suivi — diagnostic du {diagnostic.date:%d/%m/%Y}, {diagnostic.quartier}"
     return DocumentSuivi(titre=titre, today=today, lignes=lignes)
-
-
-def signalements_en_retard(signalements, *, today=None):
-    """The overdue problems among `signalements`: open and today > due date."""
-    return signalements.filter(OUVERT, echeance__lt=_today(today))
 
 
 # ---------------------------------------------------------------------------------------
@@ -465,7 +472,7 @@ def _comptes(today):
         "recus": Count("pk"),
         "resolus": Count("pk", filter=RESOLU),
         "ouverts": Count("pk", filter=OUVERT),
-        "en_retard": Count("pk", filter=OUVERT & Q(echeance__lt=today)),
+        "en_retard": Count("pk", filter=en_retard_q(today)),
         "dans_delai": Count("pk", filter=RESOLU & Q(resolu_le__date__lte=F("echeance"))),
         "resolus_avec_echeance": Count("pk", filter=RESOLU & Q(echeance__isnull=False)),
     }

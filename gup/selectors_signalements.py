@@ -28,8 +28,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from cdv.models import Organisation
+from gup import selectors
 from gup.enums import ETATS_OUVERTS, EtatSignalement, Priorite, SourceSignalement
 from gup.models import CategorieSignalement, Diagnostic, Signalement
+from gup.selectors import en_retard_q
 from quartiers.models import Quartier
 
 PAR_PAGE = 50
@@ -128,7 +130,7 @@ class SignalementFilter(filters.FilterSet):
     def filter_en_retard(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(etat__in=ETATS_OUVERTS, echeance__lt=timezone.localdate())
+        return queryset.filter(en_retard_q(timezone.localdate()))
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
@@ -188,10 +190,10 @@ def _rang(champ, valeurs):
 
 
 def avec_retard(signalements):
-    """Annotate `en_retard`: open and past its due date."""
+    """Annotate `en_retard`: open and past its due date (gup.selectors.en_retard_q)."""
     return signalements.annotate(
         en_retard=Case(
-            When(etat__in=ETATS_OUVERTS, echeance__lt=timezone.localdate(), then=Value(True)),
+            When(en_retard_q(timezone.localdate()), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         )
@@ -199,12 +201,8 @@ def avec_retard(signalements):
 
 
 def est_en_retard(signalement):
-    """Open and past its due date (the list's `en_retard`, for one problem)."""
-    return (
-        signalement.ouvert
-        and signalement.echeance is not None
-        and signalement.echeance < timezone.localdate()
-    )
+    """Open and past its due date today (the list's `en_retard`, for one problem)."""
+    return selectors.est_en_retard(signalement, timezone.localdate())
 
 
 def trier(signalements, tri):

@@ -8,8 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from cdv.selectors import contrat_courant
 from gup import perms, perms_signalements, services_signalements
 from gup.forms import DiagnosticForm, erreurs_du_service
-from gup.models import Diagnostic, Signalement
-from gup.selectors_signalements import diagnostics_du_contrat, with_list_related_data
+from gup.models import Diagnostic
+from gup.selectors import signalements_suivi
+from gup.selectors_signalements import avec_retard, diagnostics_du_contrat
 
 CHAMPS_DIAGNOSTIC = ["quartier", "date", "secteur", "participants", "nb_habitants", "compte_rendu"]
 
@@ -60,9 +61,7 @@ def diagnostic_detail(request, pk):
     """A walk, its participants and the problems it found (those the user sees)."""
     _check_view(request)
     diagnostic = _diagnostic(request, pk)
-    signalements = with_list_related_data(
-        Signalement.objects.for_user(request.user).filter(diagnostic=diagnostic)
-    ).order_by("signale_le", "pk")
+    signalements = avec_retard(signalements_suivi(request.user).filter(diagnostic=diagnostic))
     return render(
         request,
         "gup/diagnostic_detail.html",

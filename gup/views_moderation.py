@@ -3,7 +3,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,6 +12,7 @@ from gup.enums import TRANSITIONS, EtatSignalement, SourceSignalement
 from gup.forms_public import ModerationForm
 from gup.models import PhotoSignalement, Signalement
 from gup.perms_public import can_moderate
+from gup.views_signalements import photo_response
 
 SOURCES_MODEREES = (SourceSignalement.HABITANT, SourceSignalement.API)
 
@@ -131,11 +131,4 @@ def _original(user, pk):
 def moderation_photo(request, pk):
     """A photo of a report to moderate, shown in the page (the file is private)."""
     _check(request.user)
-    photo = get_object_or_404(PhotoSignalement.objects.for_user(request.user), pk=pk)
-    try:
-        stream = photo.fichier.open("rb")
-    except FileNotFoundError:
-        raise Http404("La photo est introuvable.") from None
-    response = FileResponse(stream, content_type=photo.type_mime)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return photo_response(get_object_or_404(PhotoSignalement.objects.for_user(request.user), pk=pk))

@@ -146,13 +146,18 @@ def _micro_degres(value):
 
 def parse_signale_le(texte, *, now):
     """The time typed on the phone: ISO 8601 with its offset (sent by the page's script) or
-    a local date and time (the plain form), neither in the future nor over 30 days old."""
+    a local date and time (the plain form, ISO or typed as 25/11/2026 14:30, the format its
+    error message asks for), neither in the future nor over 30 days old."""
+    texte = texte.strip()
     try:
-        moment = datetime.datetime.fromisoformat(texte.strip())
+        moment = datetime.datetime.fromisoformat(texte)
     except ValueError:
-        raise ValidationError(
-            "Date et heure invalides : utilisez le format 25/11/2026 14:30."
-        ) from None
+        try:
+            moment = datetime.datetime.strptime(texte, "%d/%m/%Y %H:%M")
+        except ValueError:
+            raise ValidationError(
+                "Date et heure invalides : utilisez le format 25/11/2026 14:30."
+            ) from None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     if moment > now + AVANCE_TOLEREE:

@@ -185,11 +185,9 @@ def signalement_comment(request, pk):
     return _detail(request, signalement, commentaire_form=form, status=400)
 
 
-def photo(request, pk):
-    """A photo of a problem, streamed to those who see the problem only: the file stays out
-    of the public media and its address expires with the user's rights."""
-    _check_view(request)
-    photo = get_object_or_404(PhotoSignalement.objects.for_user(request.user), pk=pk)
+def photo_response(photo):
+    """The photo shown inline, privately cached; 404 when storage lost its file. The caller
+    scopes the photo first, by the user's rights."""
     try:
         stream = photo.fichier.open("rb")
     except FileNotFoundError:
@@ -198,6 +196,13 @@ def photo(request, pk):
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def photo(request, pk):
+    """A photo of a problem, streamed to those who see the problem only: the file stays out
+    of the public media and its address expires with the user's rights."""
+    _check_view(request)
+    return photo_response(get_object_or_404(PhotoSignalement.objects.for_user(request.user), pk=pk))
 
 
 # Creation and correction -------------------------------------------------------------------

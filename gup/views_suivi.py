@@ -2,14 +2,12 @@
 marchant, and the statistics of the current contract, on screen and in Excel. Every figure
 comes from gup.selectors; every record from a for_user() queryset."""
 
-import datetime
-import re
-
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.text import slugify
 
 from cdv.excel import workbook_response
 from cdv.selectors import contrat_courant
@@ -38,7 +36,7 @@ def _annees(contrat):
 
 
 def _slug(text):
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "gup"
+    return slugify(text) or "gup"
 
 
 # ---------------------------------------------------------------------------------------
@@ -213,10 +211,13 @@ def stats(request):
 def stats_excel(request):
     """The same statistics as a workbook, with native Excel charts."""
     contrat, form, stats = _stats(request)
+    if contrat is None:
+        return HttpResponseBadRequest("Vous ne suivez aucun contrat : rien à exporter.")
     if stats is None:
-        return HttpResponseBadRequest("Filtres invalides ou aucun contrat suivi.")
+        erreurs = " ".join(m for messages in form.errors.values() for m in messages)
+        return HttpResponseBadRequest(f"Filtres invalides : {erreurs}")
     titre = _titre(contrat, stats, form)
     workbook = exports.stats_workbook(stats, contrat=contrat, titre=titre)
     return workbook_response(
-        workbook, f"statistiques-gup-{_slug(contrat.code)}-{datetime.date.today():%Y%m%d}.xlsx"
+        workbook, f"statistiques-gup-{_slug(contrat.code)}-{timezone.localdate():%Y%m%d}.xlsx"
     )

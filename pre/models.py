@@ -27,7 +27,7 @@ from encrypted_fields.fields import (
 )
 
 from cdv.enums import RoleCode
-from cdv.models import Contrat, Organisation
+from cdv.models import AppendOnlyMixin, Contrat, ContratScopedQuerySet, Organisation
 from pre.enums import (
     Adhesion,
     AxeParcours,
@@ -65,13 +65,6 @@ def document_upload_to(instance, filename):
 
 
 # Configuration and reference data ------------------------------------------------------
-
-
-class ContratScoped(models.QuerySet):
-    """Visible to the users of the contract (no personal data)."""
-
-    def for_user(self, user):
-        return self.filter(contrat__in=Contrat.objects.for_user(user))
 
 
 class ConfigurationPRE(models.Model):
@@ -116,7 +109,7 @@ class ConfigurationPRE(models.Model):
         help_text="Ensuite, les données personnelles du parcours sont anonymisées.",
     )
 
-    objects = ContratScoped.as_manager()
+    objects = ContratScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "configuration du PRE"
@@ -184,7 +177,7 @@ class TrancheTarifaire(models.Model):
         "part payée par la famille (%)", max_digits=5, decimal_places=2, validators=PERCENT
     )
 
-    objects = ContratScoped.as_manager()
+    objects = ContratScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "tranche de la grille tarifaire"
@@ -210,7 +203,7 @@ class BudgetPRE(models.Model):
     )
     montant = models.DecimalField("montant", **MONEY, validators=POSITIVE)
 
-    objects = ContratScoped.as_manager()
+    objects = ContratScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "budget du PRE"
@@ -684,10 +677,12 @@ class JournalQuerySet(models.QuerySet):
         return self.filter(contrat__in=contrats_pre(user).filter(pre__coordinateur=user))
 
 
-class JournalAcces(models.Model):
+class JournalAcces(AppendOnlyMixin, models.Model):
     """Who read which child's record, when and through what — written once, never
     changed. The child is kept as a number (not a link) so that erasing a family keeps the
     trace of earlier reads."""
+
+    append_only_nom = "Le journal des accès"
 
     contrat = models.ForeignKey(
         Contrat, verbose_name="contrat", on_delete=models.CASCADE, related_name="+"
@@ -714,11 +709,3 @@ class JournalAcces(models.Model):
 
     def __str__(self):
         return f"{self.date:%d/%m/%Y %H:%M} — enfant n° {self.enfant_numero}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("Le journal des accès ne se modifie pas.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("Le journal des accès ne se supprime pas.")

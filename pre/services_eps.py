@@ -1,7 +1,7 @@
 """Writes of the EPS teams and commissions — teams and members, commissions, agenda,
 attendance, decisions, minutes — and the opening of a pathway when a commission decides it.
 
-Every function is keyword-only, checks the permission (perms_eps) then the rules, and writes
+Every function is keyword-only, checks the permission (pre.perms) then the rules, and writes
 everything or nothing. Refusals are PermissionDenied; bad input is ValidationError with
 French messages keyed by field.
 """
@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 
 from cdv.enums import RoleCode
 from cdv.models import Contrat, User
-from pre import perms_eps, selectors_parcours
+from pre import perms, selectors_parcours
 from pre.enums import DecisionEPS, EtatParcours
 from pre.models import (
     CommissionEPS,
@@ -42,7 +42,7 @@ PLAFOND_ATTEINT = (
 
 
 def _check(user, contrat_id):
-    if not perms_eps.can_manage_eps(user, contrat_id):
+    if not perms.can_manage_eps(user, contrat_id):
         raise PermissionDenied(REFUSE)
 
 

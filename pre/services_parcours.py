@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cdv.models import Contrat
-from pre import perms_parcours, selectors_parcours
+from pre import perms, selectors_parcours
 from pre.enums import EtatParcours
 from pre.models import ActionParcours, BudgetPRE, Parcours, RevueParcours, TrancheTarifaire
 from pre.selectors_parcours import QUESTIONS_SATISFACTION
@@ -38,8 +38,8 @@ class GrilleInvalide(ValidationError):
 
 
 def _verifier_acces(user, contrat):
-    if not perms_parcours.can_manage_parcours(user, contrat):
-        raise PermissionDenied(perms_parcours.REFUS)
+    if not perms.can_manage_parcours(user, contrat):
+        raise PermissionDenied(perms.REFUS_PARCOURS)
 
 
 def _actuel(parcours, user, version=None):

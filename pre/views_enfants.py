@@ -400,15 +400,11 @@ def enfant_effacer(request, pk):
         raise PermissionDenied
     form = EffacementForm(request.POST or None, enfant=enfant)
     if form.is_bound and form.is_valid():
-        try:
-            services.famille_effacer(enfant=enfant, user=request.user)
-        except PermissionDenied:
-            raise
-        else:
-            messages.success(
-                request, f"Les données personnelles du dossier n° {enfant.pk} sont effacées."
-            )
-            return redirect("pre:enfant_list")
+        services.famille_effacer(enfant=enfant, user=request.user)
+        messages.success(
+            request, f"Les données personnelles du dossier n° {enfant.pk} sont effacées."
+        )
+        return redirect("pre:enfant_list")
     return render(
         request,
         "pre/enfant_effacer.html",

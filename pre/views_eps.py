@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from cdv.selectors import contrat_courant
-from pre import perms_eps, services_eps
+from pre import perms, services_eps
 from pre.enums import DecisionEPS
 from pre.forms_eps import (
     CommissionForm,
@@ -27,12 +27,12 @@ OBJET_JOURNAL = "ordre du jour de commission"
 
 
 def _check_view(request):
-    if not perms_eps.can_view_eps(request.user):
+    if not perms.can_view_pre(request.user):
         raise PermissionDenied
 
 
 def _check_manage(request, contrat_id):
-    if not perms_eps.can_manage_eps(request.user, contrat_id):
+    if not perms.can_manage_eps(request.user, contrat_id):
         raise PermissionDenied
 
 
@@ -70,8 +70,7 @@ def equipe_list(request):
         {
             "contrat": contrat,
             "equipes": equipes,
-            "can_manage": contrat is not None
-            and perms_eps.can_manage_eps(request.user, contrat.pk),
+            "can_manage": contrat is not None and perms.can_manage_eps(request.user, contrat.pk),
         },
     )
 
@@ -138,8 +137,7 @@ def commission_list(request):
         {
             "contrat": contrat,
             "commissions": services_eps.commissions_with_list_related_data(commissions),
-            "can_manage": contrat is not None
-            and perms_eps.can_manage_eps(request.user, contrat.pk),
+            "can_manage": contrat is not None and perms.can_manage_eps(request.user, contrat.pk),
         },
     )
 
@@ -171,7 +169,7 @@ def _detail(request, commission, *, situation_form=None, presents_form=None,
     """The commission's page. The PRE's staff get the forms; the team's members read. The
     children it names (agenda, and for the staff the referrals that may join it) are logged."""
     user = request.user
-    can_manage = perms_eps.can_manage_eps(user, commission.equipe.contrat_id)
+    can_manage = perms.can_manage_eps(user, commission.equipe.contrat_id)
     situations = list(
         SituationCommission.objects.for_user(user)
         .filter(commission=commission)

@@ -1,6 +1,6 @@
 """Pages of the pathways (active file, waiting list, a pathway with its actions, reviews and
 exit), the price grid and the PRE's budget. PRE staff of the current contract only: every
-page checks perms_parcours, then starts from the models' for_user() and get_object_or_404."""
+page checks pre.perms, then starts from the models' for_user() and get_object_or_404."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from cdv.excel import EURO, PERCENT, add_table, new_workbook, workbook_response
 from cdv.selectors import contrat_courant
-from pre import perms_parcours, selectors_parcours, services_parcours
+from pre import perms, selectors_parcours, services_parcours
 from pre.forms_parcours import (
     ActionForm,
     BudgetForm,
@@ -28,8 +28,8 @@ from pre.services_journal import journaliser, journaliser_plusieurs
 def _contrat(request):
     """The current contract, if the user is of its PRE staff (403 otherwise)."""
     contrat = contrat_courant(request)
-    if not perms_parcours.can_manage_parcours(request.user, contrat):
-        raise PermissionDenied(perms_parcours.REFUS)
+    if not perms.can_manage_parcours(request.user, contrat):
+        raise PermissionDenied(perms.REFUS_PARCOURS)
     return contrat
 
 

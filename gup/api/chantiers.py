@@ -5,49 +5,26 @@ The chantiers tremplin: list with filters and detail for the GUP's readers, crea
 update for the same people as the pages (perms_chantiers, through the same service), and
 the counts per quartier and year (`chantiers/bilan/`) through the same selector."""
 
-import contextlib
 from decimal import Decimal
 
 import django_filters as filters
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from cdv.api import ScopedPrimaryKeyRelatedField, ScopedViewSet
 from cdv.filters import scoped
 from cdv.models import Contrat, Organisation
 from gup import perms_chantiers, selectors_chantiers, services_chantiers
 from gup.models import ChantierTremplin, Diagnostic, FinancementChantier, Signalement
-from gup.models.chantiers import ISSUES
+from programmation.api.base import service_errors
 from quartiers.models import Quartier
 
 NOT_FOUND = "Cet élément n'existe pas ou ne vous est pas accessible."
 FINANCEUR_INCONNU = "Le financeur n°{} n'existe pas ou ne vous est pas accessible."
-COMPTES = ["participants", "femmes", "hommes", "residents_qpv", *ISSUES]
-
-
-@contextlib.contextmanager
-def service_errors():
-    """The service's refusals as API answers: 403 with its French reason, 400 with the
-    messages on their fields."""
-    try:
-        yield
-    except DjangoPermissionDenied as exc:
-        raise exceptions.PermissionDenied(str(exc)) from exc
-    except DjangoValidationError as exc:
-        raise exceptions.ValidationError(
-            {
-                (api_settings.NON_FIELD_ERRORS_KEY if key == NON_FIELD_ERRORS else key): messages
-                for key, messages in exc.message_dict.items()
-            }
-        ) from exc
 
 
 class FinancementChantierSerializer(serializers.Serializer):
@@ -97,7 +74,7 @@ class ChantierSerializer(serializers.ModelSerializer):
             "date_fin",
             "diagnostic",
             "signalements",
-            *COMPTES,
+            *selectors_chantiers.SOMMES,
             "commentaire",
             "financements",
         ]

@@ -9,7 +9,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from cdv.models import Contrat, ContratScopedQuerySet, Organisation, ParentScopedQuerySet
+from cdv.models import (
+    AppendOnlyMixin,
+    Contrat,
+    ContratScopedQuerySet,
+    Organisation,
+    ParentScopedQuerySet,
+)
 from gup.enums import EtatSignalement, Priorite, SourceSignalement
 from gup.models.base import anonymous, gup_scope, photo_upload_to
 from quartiers.models import Quartier
@@ -297,9 +303,11 @@ class EvenementQuerySet(ParentScopedQuerySet):
     parent_field = "signalement"
 
 
-class EvenementSignalement(models.Model):
+class EvenementSignalement(AppendOnlyMixin, models.Model):
     """One line of a problem's history — a step of the workflow, a reassignment, a
     comment of the responsible body — recorded once and never changed."""
+
+    append_only_nom = "L'historique d'un signalement"
 
     signalement = models.ForeignKey(
         Signalement,
@@ -352,14 +360,6 @@ class EvenementSignalement(models.Model):
 
     def __str__(self):
         return f"{self.signalement_id} — {self.code} — {self.date:%d/%m/%Y %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("L'historique d'un signalement ne se modifie pas.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("L'historique d'un signalement ne se supprime pas.")
 
 
 class PhotoQuerySet(ParentScopedQuerySet):

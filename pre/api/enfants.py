@@ -12,16 +12,11 @@ from django.db.models import Prefetch
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from cdv.enums import RoleCode
+from pre import perms
 from pre.models import Enfant, Reperage, ResponsableLegal, contrats_pre
 from pre.services_journal import journaliser, journaliser_plusieurs
 from programmation.api.base import ProgrammationViewSet
 from programmation.api.serializers import choice_label
-
-
-def can_read_enfants_api(user):
-    """L'API des enfants ne répond qu'à l'équipe du PRE (référents et coordinateur)."""
-    return user is not None and user.is_authenticated and user.has_role(RoleCode.REFERENT_PRE)
 
 
 class ResponsableSerializer(serializers.ModelSerializer):
@@ -102,7 +97,7 @@ class EnfantViewSet(ProgrammationViewSet):
 
     model = Enfant
     serializer_class = EnfantSerializer
-    read_rule = staticmethod(can_read_enfants_api)
+    read_rule = staticmethod(perms.has_pre_staff_role)
     filterset_fields = ["contrat", "quartier", "sexe"]
 
     def get_queryset(self):

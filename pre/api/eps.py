@@ -2,7 +2,7 @@
 any other route.
 
 The EPS teams with their members and the commissions, for the same people as the pages:
-the PRE's staff of the contract and the members of a team (perms_eps). A commission's
+the PRE's staff of the contract and the members of a team (pre.perms). A commission's
 detail gives its agenda — the children's names — and its minutes, and logs each child read.
 """
 
@@ -11,7 +11,7 @@ from rest_framework import exceptions, serializers
 
 from cdv.api import ScopedViewSet
 from cdv.models import User
-from pre import perms_eps, services_eps
+from pre import perms, services_eps
 from pre.models import CommissionEPS, EquipeEPS, SituationCommission
 from pre.services_journal import journaliser_plusieurs
 
@@ -76,7 +76,7 @@ class EquipeViewSet(ScopedViewSet):
 
     model = EquipeEPS
     serializer_class = EquipeSerializer
-    read_rule = staticmethod(perms_eps.can_view_eps)
+    read_rule = staticmethod(perms.can_view_pre)
     prefetch = ["membres"]
 
     def get_queryset(self):
@@ -90,7 +90,7 @@ class CommissionViewSet(ScopedViewSet):
 
     model = CommissionEPS
     serializer_class = CommissionSerializer
-    read_rule = staticmethod(perms_eps.can_view_eps)
+    read_rule = staticmethod(perms.can_view_pre)
 
     def get_queryset(self):
         return services_eps.commissions_with_list_related_data(super().get_queryset())

@@ -5,7 +5,7 @@ given by its number, never its name, so reads are not written in the log of acce
 from django.db.models import Prefetch
 from rest_framework import serializers
 
-from pre import perms_parcours
+from pre import perms
 from pre.models import ActionParcours, Parcours, contrats_pre
 from programmation.api.base import ProgrammationViewSet
 
@@ -43,7 +43,7 @@ class ParcoursViewSet(ProgrammationViewSet):
 
     model = Parcours
     serializer_class = ParcoursSerializer
-    read_rule = staticmethod(perms_parcours.est_equipe_pre)
+    read_rule = staticmethod(perms.has_pre_staff_role)
 
     def get_queryset(self):
         return (

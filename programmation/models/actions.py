@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cdv.enums import RoleCode
 from cdv.models import (
+    AppendOnlyMixin,
     AxeTransversal,
     Contrat,
     Objectif,
@@ -399,8 +400,10 @@ class TransitionQuerySet(ActionScopedQuerySet):
         raise ValidationError("L'historique d'une action ne se supprime pas.")
 
 
-class TransitionAction(models.Model):
+class TransitionAction(AppendOnlyMixin, models.Model):
     """One step of an action's workflow, recorded once and never changed."""
+
+    append_only_nom = "L'historique d'une action"
 
     action = models.ForeignKey(
         Action, verbose_name="action", on_delete=models.CASCADE, related_name="transitions"
@@ -426,14 +429,6 @@ class TransitionAction(models.Model):
 
     def __str__(self):
         return f"{self.get_etat_avant_display()} → {self.get_etat_apres_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("L'historique d'une action ne se modifie pas.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("L'historique d'une action ne se supprime pas.")
 
 
 # Conventions and payments ------------------------------------------------------------------

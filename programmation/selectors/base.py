@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, Q, Sum, Value, When
+from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from programmation.enums import COMPTES, COMPTES_EN_NATURE, CoteBudget
@@ -24,6 +24,22 @@ class TotauxBudget:
     @property
     def equilibre(self):
         return self.charges == self.produits and self.charges_en_nature == self.produits_en_nature
+
+
+def impute_au_quartier():
+    """Over ActionQuartier rows joined to their action's funding rows: each specific-credits
+    row granted × the action's share in the quartier (`part`, %), else 0. Summed, it is what
+    a quartier receives; the bilan physico-financier and the portrait both sum this one."""
+    from programmation.enums import NatureFinancement
+
+    return Case(
+        When(
+            Q(action__financements__nature=NatureFinancement.SPECIFIQUE),
+            then=F("action__financements__montant_accorde") * F("part") / Value(Decimal("100")),
+        ),
+        default=Value(ZERO),
+        output_field=_money,
+    )
 
 
 def _sum(field, codes):

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db.models import Case, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
-from programmation.selectors.base import ZERO, _money
+from programmation.selectors.base import ZERO, _money, impute_au_quartier
 
 # ---------------------------------------------------------------------------------------
 # Bilan physico-financier (the evaluation report's chapter 3)
@@ -211,15 +211,6 @@ def bilan_physico_financier(*, contrat, annee_min, annee_max, user):
     ]
 
     # 4. Per quartier: each (share, funding row) pair once; rounded to the cent once per quartier.
-    specifique = Q(action__financements__nature=NatureFinancement.SPECIFIQUE)
-    alloue = Case(
-        When(
-            specifique,
-            then=F("action__financements__montant_accorde") * F("part") / Value(Decimal("100")),
-        ),
-        default=Value(ZERO),
-        output_field=_money,
-    )
     quartiers = [
         PbfQuartier(
             quartier_id=row["quartier"],
@@ -234,7 +225,7 @@ def bilan_physico_financier(*, contrat, annee_min, annee_max, user):
         .values("quartier", "quartier__nom", "quartier__code")
         .annotate(
             nb_actions=Count("action", distinct=True),
-            credits_specifiques=Cast(Coalesce(Sum(alloue), Value(ZERO)), _money),
+            credits_specifiques=Cast(Coalesce(Sum(impute_au_quartier()), Value(ZERO)), _money),
         )
         .order_by("quartier__nom", "quartier")
     ]

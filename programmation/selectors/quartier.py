@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Q, Sum, Value
+from django.db.models import Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from programmation.enums import ETATS_PROGRAMMES, NatureFinancement
-from programmation.selectors.base import ZERO, _money
+from programmation.selectors.base import ZERO, _money, impute_au_quartier
 
 CENT = Decimal("0.01")
 
@@ -61,7 +61,7 @@ def actions_du_quartier(*, quartier, user, annee=None):
                 Sum(accorde, filter=specifique), Value(ZERO), output_field=_money
             ),
             total_accorde=Coalesce(Sum(accorde), Value(ZERO), output_field=_money),
-            imputes=F("credits_specifiques") * F("part") / Value(Decimal("100")),
+            imputes=Coalesce(Sum(impute_au_quartier()), Value(ZERO), output_field=_money),
         )
         .order_by("-imputes", "action__intitule", "pk")
     )
