@@ -11,10 +11,12 @@ referrals and of the commissions' decisions about it; its pathways' objectives a
 satisfaction questionnaires; its reviews' text; its actions' titles (replaced by the
 axis). Kept, for the statistics: sex, birth year, quartier, dates, states, exit reasons,
 adherence, referrer kind, motives, teams, costs. Idempotent: anonymised children are
-skipped.
+skipped. The minutes of the commissions that examined the child, shared by several
+children, keep their text with the child's and its guardians' names replaced.
 """
 
 import logging
+import re
 
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
@@ -24,6 +26,7 @@ from cdv.models import Contrat
 from pre.enums import AxeParcours, EtatParcours
 from pre.models import (
     ActionParcours,
+    CommissionEPS,
     ConfigurationPRE,
     Consentement,
     Enfant,
@@ -64,7 +67,41 @@ def enfants_a_anonymiser(*, contrat, today):
     )
 
 
+def _noms(enfant):
+    noms = [enfant.nom, enfant.prenom]
+    for responsable in enfant.responsables.all():
+        noms += [responsable.nom, responsable.prenom]
+    return {nom.strip() for nom in noms if nom and nom.strip()}
+
+
+def comptes_rendus_expurger(enfants):
+    """Replace the names of `enfants` and of their guardians, in the minutes of the
+    commissions that examined them, by "[dossier n° X]" (the number the log of reads
+    keeps). Call it before the names themselves are erased."""
+    for enfant in enfants:
+        noms = sorted(_noms(enfant), key=len, reverse=True)
+        if not noms:
+            continue
+        # Whole words, whatever the case, longest first.
+        motif = re.compile(
+            r"\b(?:{})\b".format("|".join(re.escape(nom) for nom in noms)), re.IGNORECASE
+        )
+        marque = f"[dossier n° {enfant.pk}]"
+        # "Léa Martinez" becomes one mark, not two.
+        doublons = re.compile(rf"{re.escape(marque)}(?:\s+{re.escape(marque)})+")
+        commissions = CommissionEPS.objects.filter(situations__reperage__enfant=enfant).distinct()
+        for commission in commissions:
+            texte = commission.compte_rendu or ""
+            expurge = doublons.sub(marque, motif.sub(marque, texte))
+            if expurge != texte:
+                commission.compte_rendu = expurge
+                commission.save(update_fields=["compte_rendu"])
+
+
 def _effacer(enfant_ids, *, now):
+    comptes_rendus_expurger(
+        Enfant.objects.filter(pk__in=enfant_ids).prefetch_related("responsables")
+    )
     for consentement in Consentement.objects.filter(enfant__in=enfant_ids).exclude(document=""):
         if consentement.document:
             # The row goes on saying the family consented, on that date.

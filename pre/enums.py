@@ -91,6 +91,8 @@ class MotifSortie(models.TextChoices):
     REFUS = "refus_abandon", "Refus ou abandon de la famille"
     LIMITE_AGE = "limite_age", "Limite d'âge"
     AUTRE = "autre", "Autre"
+    # Exits before reasons were recorded (Carcassonne: 2019); never offered when closing now.
+    NON_RENSEIGNE = "non_renseigne", "Non renseigné"
 
 
 class Adhesion(models.IntegerChoices):

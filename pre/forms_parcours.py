@@ -136,7 +136,8 @@ class SortieForm(ServiceErrorsMixin, forms.Form):
     date_sortie = _date("Date de sortie")
     motif_sortie = forms.ChoiceField(
         label="Motif de sortie",
-        choices=[("", EMPTY_LABEL)] + list(MotifSortie.choices),
+        choices=[("", EMPTY_LABEL)]
+        + [c for c in MotifSortie.choices if c[0] != MotifSortie.NON_RENSEIGNE],
         error_messages={
             "required": "Indiquez le motif de sortie.",
             "invalid_choice": "Choisissez un motif de la liste.",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from cdv.excel import DATE, EURO, add_table, new_workbook
 from cdv.files import type_reel
 from pre import perms
+from pre.anonymisation import comptes_rendus_expurger
 from pre.enums import AxeParcours, MotifReperage
 from pre.models import (
     ActionParcours,
@@ -393,7 +394,8 @@ def famille_effacer(*, enfant, user):
     """Erase the child's and its family's personal data (right to erasure, GDPR art. 17),
     in one transaction. Erased: the child's identity (name, first name, birth date), every
     guardian, every consent and its file, the free texts of referrals, commission
-    situations and pathways, and the pathways' reviews. What stays cannot name anyone: the anonymous
+    situations and pathways, the pathways' reviews, and their names in the minutes of the
+    commissions that examined the child. What stays cannot name anyone: the anonymous
     skeleton the statistics count (birth year, sex, quartier, school, class, referrals'
     kinds and reasons, EPS decisions, pathways' dates, axes, actions and satisfaction
     answers) and the log of
@@ -402,6 +404,7 @@ def famille_effacer(*, enfant, user):
         raise PermissionDenied(INTERDIT_EFFACER)
     enfant = Enfant.objects.select_for_update().get(pk=enfant.pk)
     fichiers = [c.document for c in Consentement.objects.filter(enfant=enfant) if c.document]
+    comptes_rendus_expurger([enfant])
     ResponsableLegal.objects.filter(enfant=enfant).delete()
     Consentement.objects.filter(enfant=enfant).delete()
     Reperage.objects.filter(enfant=enfant).update(commentaire=None)

@@ -453,7 +453,7 @@ def _actions_revues(rng, enfant):
 
 def _motif_sortie(rng, enfant):
     if enfant.sortie.year < 2019:
-        return MotifSortie.AUTRE  # not recorded before 2019
+        return MotifSortie.NON_RENSEIGNE
     if enfant.sortie.year - enfant.naissance.year >= 16 and rng.random() < 0.5:
         return MotifSortie.LIMITE_AGE
     return rng.choices(

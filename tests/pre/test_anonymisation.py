@@ -8,9 +8,16 @@ from django.core.files.base import ContentFile
 from django.db import connection
 
 from pre.anonymisation import anonymiser
-from pre.models import Consentement, Enfant, ResponsableLegal, RevueParcours
+from pre.models import (
+    Consentement,
+    Enfant,
+    ResponsableLegal,
+    RevueParcours,
+    SituationCommission,
+)
 from pre.selectors import statistiques
 from pre.tasks import anonymiser_parcours_clos
+from tests.pre.factories import CommissionFactory, EquipeFactory, ReperageFactory
 from tests.pre.test_stats import jeu  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +85,17 @@ def test_recent_exits_are_kept(jeu, contrat):  # noqa: F811
     # On 01/02/2024, only P6 (exited 31/12/2020) and P1 (30/06/2021) are past two years.
     assert anonymiser(today=datetime.date(2024, 2, 1)) == 2
     assert Enfant.objects.get(pk=jeu[2].enfant_id).anonymise_le is None
+
+
+def test_the_shared_minutes_lose_the_anonymised_childs_name(jeu, contrat):  # noqa: F811
+    enfant = jeu[0].enfant
+    commission = CommissionFactory(equipe=EquipeFactory(contrat=contrat))
+    reperage = ReperageFactory(enfant=enfant, date=datetime.date(2019, 5, 2))
+    SituationCommission.objects.create(commission=commission, reperage=reperage)
+    commission.compte_rendu = f"{enfant.prenom} {enfant.nom} : entrée en parcours."
+    commission.save()
+
+    anonymiser(today=TODAY)
+
+    commission.refresh_from_db()
+    assert commission.compte_rendu == f"[dossier n° {enfant.pk}] : entrée en parcours."

@@ -121,8 +121,8 @@ def test_exit_reasons_are_recorded_since_2019(demo):
     sorties = Parcours.objects.filter(enfant__contrat=contrat(2015))
     avant = {p.motif_sortie for p in sorties if p.date_sortie.year < 2019}
     depuis = Counter(p.motif_sortie for p in sorties if p.date_sortie.year >= 2019)
-    assert avant == {MotifSortie.AUTRE}
-    assert MotifSortie.AUTRE not in depuis
+    assert avant == {MotifSortie.NON_RENSEIGNE}
+    assert MotifSortie.NON_RENSEIGNE not in depuis
     assert len(depuis) >= 4
     assert depuis.most_common(1)[0][0] == MotifSortie.OBJECTIFS_ATTEINTS
 

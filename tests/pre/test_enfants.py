@@ -398,6 +398,27 @@ def test_the_erasure_removes_the_family_and_keeps_the_log(
     assert lectures(referent_pre) == [(lea.pk, "fiche enfant")]
 
 
+def test_the_erasure_takes_the_familys_names_out_of_shared_minutes(coordinateur_pre, famille):
+    from pre import services
+
+    lea, noe = famille["lea"], famille["noe"]
+    commission = famille["lea"].reperages.get().situations.get().commission
+    SituationCommission.objects.create(commission=commission, reperage=ReperageFactory(enfant=noe))
+    commission.compte_rendu = (
+        "Léa Martinez : entrée proposée, sa mère Sophie MARTINEZ est d'accord. "
+        "Noé Bernard : ajourné. Léane, sa voisine, n'est pas concernée."
+    )
+    commission.save()
+
+    services.famille_effacer(enfant=lea, user=coordinateur_pre)
+
+    commission.refresh_from_db()
+    assert commission.compte_rendu == (
+        f"[dossier n° {lea.pk}] : entrée proposée, sa mère [dossier n° {lea.pk}] est d'accord. "
+        "Noé Bernard : ajourné. Léane, sa voisine, n'est pas concernée."
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_erasure_deletes_the_consents_file(coordinateur_pre, famille):
     from pre import services
