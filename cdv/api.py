@@ -429,7 +429,7 @@ class ReunionViewSet(ContratWriteViewSet):
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path="compte-rendu", url_name="compte-rendu")
-    def telecharger_compte_rendu(self, request, pk=None):
+    def telecharger_compte_rendu(self, request, pk=None, format=None):
         """Le compte rendu de la réunion, si elle en a un et si vous suivez son contrat."""
         return attachment_response(self.get_object().compte_rendu)
 

@@ -10,7 +10,7 @@ photos are downloaded through a scoped view, never from a public address.
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -273,7 +273,7 @@ class PhotoSignalementAdmin(ReadOnlyMixin, GupAdmin):
     def telecharger_view(self, request, pk):
         """The photo's file, for those who see its signalement (404 for others)."""
         if not self.has_view_permission(request):
-            raise admin.sites.PermissionDenied
+            raise PermissionDenied
         photo = get_object_or_404(self.get_queryset(request), pk=pk)
         return attachment_response(photo.fichier)
 

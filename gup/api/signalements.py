@@ -476,7 +476,7 @@ class SignalementViewSet(mixins.CreateModelMixin, GupViewSet):
         responses={200: SignalementDetailSerializer, **ERRORS},
     )
     @decorators.action(detail=True, methods=["post"])
-    def transitions(self, request, pk=None):
+    def transitions(self, request, pk=None, format=None):
         """Fait franchir au signalement une étape (transmettre, prendre en charge, résoudre…)
         selon la même table et les mêmes rôles que les pages ; l'étape s'inscrit dans
         l'historique."""

@@ -201,7 +201,7 @@ class ActionViewSet(ProgrammationViewSet):
         responses={200: ActionDetailSerializer, **ERRORS},
     )
     @decorators.action(detail=True, methods=["post"])
-    def transitions(self, request, pk=None):
+    def transitions(self, request, pk=None, format=None):
         """Fait franchir à l'action une étape du circuit (déposer, instruire, programmer…),
         selon la même table des transitions et les mêmes rôles que les pages. Un dépôt
         incomplet est refusé avec chaque problème sur son champ ; l'étape est enregistrée
@@ -218,7 +218,7 @@ class ActionViewSet(ProgrammationViewSet):
         responses={200: ActionDetailSerializer, **ERRORS},
     )
     @decorators.action(detail=True, methods=["post"])
-    def avis(self, request, pk=None):
+    def avis(self, request, pk=None, format=None):
         """L'avis (favorable, réservé, défavorable) de votre organisation, financeur sollicité,
         pendant la phase d'avis des financeurs ; le rendre à nouveau le modifie. Le montant
         proposé est reporté sur la ligne de financement de votre organisation."""
@@ -234,7 +234,7 @@ class ActionViewSet(ProgrammationViewSet):
         responses={200: ActionDetailSerializer, **ERRORS},
     )
     @decorators.action(detail=True, methods=["post"])
-    def decision(self, request, pk=None):
+    def decision(self, request, pk=None, format=None):
         """La décision du comité de programmation : programmer (avec le montant accordé sur
         chaque ligne de financement), refuser ou ajourner (avec un commentaire). Réservée à
         l'équipe politique de la ville du contrat."""
