@@ -30,6 +30,7 @@ urlpatterns = [
     path("quartiers/", include("quartiers.urls")),
     path("gup/", include("gup.urls")),
     path("pre/", include("pre.urls")),
+    path("citeslab/", include("citeslab.urls")),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -61,6 +62,7 @@ urlpatterns = [
     path("api/v1/quartiers/", include("quartiers.api")),
     path("api/v1/gup/", include("gup.api")),
     path("api/v1/pre/", include("pre.api")),
+    path("api/v1/citeslab/", include("citeslab.api")),
     path("open311/v2/", include("gup.urls_open311")),
     path("api/v1/", include(api.urlpatterns)),
     path("admin/", admin.site.urls),

@@ -1,0 +1,4 @@
+"""CitésLab API: beneficiaires."""
+
+routes = []
+urlpatterns = []

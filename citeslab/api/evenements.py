@@ -1,0 +1,4 @@
+"""CitésLab API: evenements."""
+
+routes = []
+urlpatterns = []

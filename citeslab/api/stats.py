@@ -1,0 +1,4 @@
+"""CitésLab API: stats."""
+
+routes = []
+urlpatterns = []

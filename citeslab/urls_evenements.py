@@ -1,0 +1,3 @@
+"""Routes of CitésLab: evenements (included by citeslab/urls.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Routes of CitésLab: personnes (included by citeslab/urls.py)."""
+
+urlpatterns = []

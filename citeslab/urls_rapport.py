@@ -1,0 +1,3 @@
+"""Routes of CitésLab: rapport (included by citeslab/urls.py)."""
+
+urlpatterns = []
