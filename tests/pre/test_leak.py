@@ -3,12 +3,13 @@ API, exports, back office, error pages) is requested as every other role, and ne
 child's name, first name and birth date nor its guardian's contacts appear in any answer,
 in the logs written meanwhile or in the e-mails sent.
 
-The database's sequences are reset, so each PRE record of the fixture is number 1: the
-routes' sample URLs (tests/routes.py, `pk` = 1) aim at them."""
+Every PRE record of the fixture has the same number, PK: the PRE's routes (pages, API,
+back office) are requested with it, the others with their sample URL (tests/routes.py)."""
 
 import datetime
 import io
 import logging
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -32,7 +33,9 @@ from tests.pre.factories_parcours import ActionFactory, ParcoursFactory, grille_
 from tests.programmation.factories import QuartierFactory
 from tests.routes import all_routes
 
-pytestmark = pytest.mark.django_db(transaction=True, reset_sequences=True)
+pytestmark = pytest.mark.django_db
+
+PK = 987654
 
 # What must never leave the PRE, in every form a page, a JSON body or a workbook prints it.
 IDENTITE = [
@@ -63,43 +66,44 @@ NON_PRE = [
 
 @pytest.fixture
 def zephyrine(contrat, coordinateur_pre, referent_pre, membre_eps):
-    """Zéphyrine Quenouillard and her whole file, each record the first of its table: her
+    """Zéphyrine Quenouillard and her whole file, each record numbered PK: her
     father, his consent, a referral examined by the member's commission, whose minutes name
     her, a pathway with an action and a review, the budget and the log of reads."""
     grille_standard(contrat)
     enfant = EnfantFactory(
-        contrat=contrat, nom="Quenouillard", prenom="Zéphyrine",
+        pk=PK, contrat=contrat, nom="Quenouillard", prenom="Zéphyrine",
         date_naissance=datetime.date(2014, 7, 9), quartier=QuartierFactory(contrat=contrat),
     )  # fmt: skip
     ResponsableLegal.objects.create(
-        enfant=enfant, lien="pere", nom="Quenouillard", prenom="Anatole",
+        pk=PK, enfant=enfant, lien="pere", nom="Quenouillard", prenom="Anatole",
         telephone="06 98 76 54 32", email="anatole.q@exemple.fr",
         adresse="4 rue des Glycines", quotient_familial=650,
     )  # fmt: skip
     Consentement.objects.create(
-        enfant=enfant, date=datetime.date(2024, 8, 30), type_mime="application/pdf",
+        pk=PK, enfant=enfant, date=datetime.date(2024, 8, 30), type_mime="application/pdf",
         document=ContentFile(b"%PDF-1.4 Zephyrine Quenouillard", name="accord.pdf"),
     )  # fmt: skip
     reperage = ReperageFactory(
-        enfant=enfant, date=datetime.date(2024, 6, 3), commentaire="Zéphyrine s'isole."
+        pk=PK, enfant=enfant, date=datetime.date(2024, 6, 3), commentaire="Zéphyrine s'isole."
     )
     commission = CommissionFactory(
-        equipe=EquipeFactory(contrat=contrat, membres=[membre_eps, referent_pre]),
+        pk=PK,
+        equipe=EquipeFactory(pk=PK, contrat=contrat, membres=[membre_eps, referent_pre]),
         date=datetime.date(2024, 6, 20),
         compte_rendu="Zéphyrine Quenouillard : entrée en parcours.",
     )
     SituationCommission.objects.create(
-        commission=commission, reperage=reperage, decision=DecisionEPS.ENTREE,
+        pk=PK, commission=commission, reperage=reperage, decision=DecisionEPS.ENTREE,
         commentaire="Le père, Anatole, est d'accord.",
     )  # fmt: skip
     parcours = ParcoursFactory(
-        enfant=enfant, reperage=reperage, referent=referent_pre, etat=EtatParcours.ACTIF,
+        pk=PK, enfant=enfant, reperage=reperage, referent=referent_pre, etat=EtatParcours.ACTIF,
         date_inscription=datetime.date(2024, 6, 20), date_entree=datetime.date(2024, 9, 2),
         objectifs="Zéphyrine reprend confiance en classe.",
     )  # fmt: skip
-    ActionFactory(parcours=parcours, intitule="Orthophonie de Zéphyrine")
+    ActionFactory(pk=PK, parcours=parcours, intitule="Orthophonie de Zéphyrine")
     RevueParcours.objects.create(
-        parcours=parcours, date=datetime.date(2025, 1, 15), contenu="Zéphyrine progresse.",
+        pk=PK, parcours=parcours, date=datetime.date(2025, 1, 15), contenu="Zéphyrine progresse.",
         auteur=referent_pre,
     )  # fmt: skip
     BudgetPRE.objects.create(
@@ -112,7 +116,6 @@ def zephyrine(contrat, coordinateur_pre, referent_pre, membre_eps):
     # An EPS member of another team, with its own child on its own agenda.
     autre_membre = factories.UserFactory(roles=[RoleCode.MEMBRE_EPS], contrats=[contrat])
     CommissionFactory(equipe=EquipeFactory(contrat=contrat, nom="Est", membres=[autre_membre]))
-    assert enfant.pk == parcours.pk == commission.pk == 1
     return {"enfant": enfant, "membre_eps_autre_equipe": autre_membre}
 
 
@@ -133,17 +136,38 @@ def _text(response):
     return headers + body.decode("utf-8", errors="replace")
 
 
+def _url(route):
+    """The PRE's routes aim at the fixture's records; the others keep their sample URL."""
+    if route.name.startswith(("pre:", "admin:pre_")) or route.url.startswith("/api/v1/pre/"):
+        return re.sub(r"/1(?=[/.])", f"/{PK}", route.url)
+    return route.url
+
+
 def _leaks(text):
     return [secret for secret in IDENTITE if secret in text]
 
 
-def test_the_sentinels_are_seen_by_the_pre_staff(client, zephyrine, referent_pre, membre_eps):
-    """The control: what the other roles must not see is on the pages of those who may."""
+def test_the_sentinels_are_seen_by_the_pre_staff(
+    client, zephyrine, coordinateur_pre, referent_pre, membre_eps
+):
+    """The control: what the other roles must not see is on the pages of those who may, and
+    the PRE's routes, aimed at the fixture's records, open for its coordinator."""
+    client.force_login(coordinateur_pre)
+    refused = set()
+    for route in all_routes()[0]:
+        if route.name.startswith("pre:") or route.url.startswith("/api/v1/pre/"):
+            response = client.get(_url(route))
+            # Forms answering POST only send a GET back to their record's page.
+            if response.status_code not in (200, 302, 405) or "connexion" in response.get(
+                "Location", ""
+            ):
+                refused.add((route.name, response.status_code))
+    assert refused == set()
     client.force_login(referent_pre)
-    assert _leaks(_text(client.get("/pre/enfants/1/")))
-    assert _leaks(_text(client.get("/api/v1/pre/enfants/1/")))
+    assert _leaks(_text(client.get(f"/pre/enfants/{PK}/")))
+    assert _leaks(_text(client.get(f"/api/v1/pre/enfants/{PK}/")))
     client.force_login(membre_eps)
-    assert "Quenouillard" in _text(client.get("/pre/eps/commissions/1/"))
+    assert "Quenouillard" in _text(client.get(f"/pre/eps/commissions/{PK}/"))
 
 
 def test_no_other_role_sees_a_childs_identity_anywhere(
@@ -167,7 +191,7 @@ def test_no_other_role_sees_a_childs_identity_anywhere(
         if user is not None:
             client.force_login(user)
         for route in routes:
-            response = client.get(route.url)
+            response = client.get(_url(route))
             seen += response.status_code == 200
             if found := _leaks(_text(response)):
                 leaks.append((name, route.url, response.status_code, found))
