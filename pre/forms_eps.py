@@ -4,6 +4,7 @@ decisions and minutes. Labels and messages are what users read: French."""
 from django import forms
 
 from cdv.models import User
+from gup.forms_tfpb import DATE_WIDGET
 from pre.enums import DecisionEPS, KindReperant
 from pre.models import EquipeEPS, Reperage
 
@@ -114,6 +115,14 @@ class DecisionForm(forms.Form):
             "required": "Choisissez la décision de la commission.",
             "invalid_choice": "Choisissez une décision proposée dans la liste.",
         },
+    )
+    date_entree = forms.DateField(
+        label="Date d'entrée en parcours",
+        required=False,
+        widget=DATE_WIDGET,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": "Indiquez une date, par exemple 25/11/2026."},
+        help_text="Pour une entrée en parcours ; par défaut, le jour de la commission.",
     )
     commentaire = forms.CharField(
         label="Commentaire",

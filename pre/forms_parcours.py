@@ -80,12 +80,15 @@ class ParcoursForm(ServiceErrorsMixin, forms.Form):
         }
 
 
+# The pathway's page holds several forms: each has its prefix, so no two fields share an id.
 class DemarrerForm(ServiceErrorsMixin, forms.Form):
+    prefix = "demarrer"
     version = forms.IntegerField(widget=forms.HiddenInput)
     date_entree = _date("Date d'entrée en parcours")
 
 
 class ActionForm(ServiceErrorsMixin, forms.Form):
+    prefix = "action"
     axe = forms.ChoiceField(
         label="Axe",
         choices=[("", EMPTY_LABEL)] + list(AxeParcours.choices),
@@ -123,15 +126,18 @@ class ActionForm(ServiceErrorsMixin, forms.Form):
 
 
 class RevueForm(ServiceErrorsMixin, forms.Form):
+    prefix = "revue"
     date = _date("Date de la revue")
     contenu = forms.CharField(
         label="Compte rendu",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Indiquez le compte rendu de la revue."},
     )
+    adhesion = _adhesion()
 
 
 class SortieForm(ServiceErrorsMixin, forms.Form):
+    prefix = "sortie"
     version = forms.IntegerField(widget=forms.HiddenInput)
     date_sortie = _date("Date de sortie")
     motif_sortie = forms.ChoiceField(

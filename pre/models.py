@@ -9,6 +9,7 @@ the children on its own commissions' agendas — reach a child. Statistics leave
 """
 
 import secrets
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import PurePath
 
@@ -44,6 +45,9 @@ from pre.enums import (
 from quartiers.models import Quartier
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+# An EPS member reaches a child while it is on the agenda of one of its team's commissions:
+# from the referral's registration until this many days after the commission (the minutes).
+ACCES_EPS_JOURS = 90
 POSITIVE = [MinValueValidator(Decimal("0"))]
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
@@ -287,14 +291,19 @@ class CommissionEPS(models.Model):
 class EnfantQuerySet(models.QuerySet):
     def for_user(self, user):
         """Seuls l'équipe du PRE du contrat (coordinateur, référents) et, pour les enfants
-        inscrits à l'ordre du jour de leurs commissions, les membres de l'EPS accèdent à un
-        enfant. Personne d'autre — ni l'équipe politique de la ville, ni les partenaires, ni
-        les superutilisateurs — n'y accède."""
+        inscrits à l'ordre du jour de leurs commissions à venir ou tenues depuis moins de
+        ACCES_EPS_JOURS jours, les membres de l'EPS accèdent à un enfant. Personne d'autre —
+        ni l'équipe politique de la ville, ni les partenaires, ni les superutilisateurs — n'y
+        accède."""
         if _anonymous(user):
             return self.none()
         scope = Q(contrat__in=contrats_pre(user))
         if user.has_role(RoleCode.MEMBRE_EPS):
-            scope |= Q(reperages__situations__commission__equipe__membres=user)
+            depuis = timezone.localdate() - timedelta(days=ACCES_EPS_JOURS)
+            scope |= Q(
+                reperages__situations__commission__equipe__membres=user,
+                reperages__situations__commission__date__gte=depuis,
+            )
         return self.filter(scope).distinct()
 
 
@@ -377,6 +386,13 @@ class ParEnfant(models.QuerySet):
         return self.filter(**{f"{self.enfant_path}__in": Enfant.objects.for_user(user)})
 
 
+class ParEnfantEquipePRE(models.QuerySet):
+    """A family's contacts, income and consent: the PRE's staff only, never an EPS member."""
+
+    def for_user(self, user):
+        return self.filter(enfant__contrat__in=contrats_pre(user))
+
+
 class ResponsableLegal(models.Model):
     class Lien(models.TextChoices):
         MERE = "mere", "Mère"
@@ -397,7 +413,7 @@ class ResponsableLegal(models.Model):
         "quotient familial (€)", null=True, blank=True, validators=[MinValueValidator(0)]
     )
 
-    objects = ParEnfant.as_manager()
+    objects = ParEnfantEquipePRE.as_manager()
 
     class Meta:
         verbose_name = "responsable légal"
@@ -420,7 +436,7 @@ class Consentement(models.Model):
     )
     type_mime = models.CharField("type", max_length=80, blank=True)
 
-    objects = ParEnfant.as_manager()
+    objects = ParEnfantEquipePRE.as_manager()
 
     class Meta:
         verbose_name = "consentement de la famille"
@@ -645,6 +661,9 @@ class RevueParcours(models.Model):
     )
     date = models.DateField("date")
     contenu = EncryptedTextField("contenu", null=True, blank=True)
+    adhesion = models.PositiveSmallIntegerField(
+        "adhésion des parents", choices=Adhesion.choices, null=True, blank=True
+    )
     auteur = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="auteur",

@@ -9,6 +9,7 @@ French messages keyed by field.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from cdv.enums import RoleCode
 from cdv.models import Contrat, User
@@ -36,6 +37,11 @@ DECISION_DEFINITIVE = (
     "L'entrée en parcours est déjà décidée pour cette situation : le parcours n° {} existe."
 )
 PARCOURS_EN_COURS = "L'enfant n° {} a déjà un parcours en cours ou en liste d'attente (n° {})."
+COMMISSION_A_VENIR = (
+    "La commission se tient le {:%d/%m/%Y} : sa décision s'enregistre à partir de ce jour."
+)
+ENTREE_AVANT_COMMISSION = "L'entrée en parcours ne peut précéder la commission ({:%d/%m/%Y})."
+ENTREE_FUTURE = "L'entrée en parcours ne peut être postérieure à aujourd'hui."
 PLAFOND_ATTEINT = (
     "La file active a atteint son plafond ({}) : le parcours est inscrit en liste d'attente."
 )
@@ -174,14 +180,23 @@ def compte_rendu_save(*, commission, compte_rendu, user):
 
 
 @transaction.atomic
-def situation_decide(*, situation, decision, commentaire, user):
-    """Record the commission's decision on `situation`, with its comment. "Entrée en
-    parcours" opens the child's pathway (parcours_ouvrir), dated the commission's day; it is
+def situation_decide(*, situation, decision, commentaire, user, date_entree=None):
+    """Record the commission's decision on `situation`, with its comment, once the
+    commission has met. "Entrée en parcours" opens the child's pathway (parcours_ouvrir) on
+    `date_entree` (the commission's day by default, never before it nor after today); it is
     final. Returns the pathway opened, or None."""
     commission = situation.commission
     _check(user, commission.equipe.contrat_id)
     if decision not in DecisionEPS.values:
         raise ValidationError({"decision": [DECISION_VIDE]})
+    today = timezone.localdate()
+    if commission.date > today:
+        raise ValidationError({"decision": [COMMISSION_A_VENIR.format(commission.date)]})
+    date_entree = date_entree or commission.date
+    if decision == DecisionEPS.ENTREE and date_entree < commission.date:
+        raise ValidationError({"date_entree": [ENTREE_AVANT_COMMISSION.format(commission.date)]})
+    if decision == DecisionEPS.ENTREE and date_entree > today:
+        raise ValidationError({"date_entree": [ENTREE_FUTURE]})
     if situation.decision == DecisionEPS.ENTREE:
         ouvert = Parcours.objects.filter(reperage=situation.reperage).first()
         raise ValidationError(
@@ -192,7 +207,7 @@ def situation_decide(*, situation, decision, commentaire, user):
     situation.full_clean()
     situation.save()
     if decision == DecisionEPS.ENTREE:
-        return parcours_ouvrir(reperage=situation.reperage, user=user, date=commission.date)
+        return parcours_ouvrir(reperage=situation.reperage, user=user, date=date_entree)
     return None
 
 

@@ -191,14 +191,22 @@ def action_supprimer(*, user, action):
 
 
 @transaction.atomic
-def revue_ajouter(*, user, parcours, date, contenu):
-    """Record a periodic review of a pathway."""
+def revue_ajouter(*, user, parcours, date, contenu, adhesion=None):
+    """Record a periodic review of a pathway, with the parents' adherence assessed then;
+    the latest review's adherence becomes the pathway's."""
     actuel = _actuel(parcours, user)
     if actuel.date_entree and date < actuel.date_entree:
         raise ValidationError({"date": "La revue ne peut précéder l'entrée en parcours."})
-    revue = RevueParcours(parcours=actuel, date=date, contenu=contenu, auteur=user)
+    revue = RevueParcours(
+        parcours=actuel, date=date, contenu=contenu, adhesion=adhesion, auteur=user
+    )
     revue.full_clean()
     revue.save()
+    plus_recente = not actuel.revues.filter(date__gt=date).exists()
+    if adhesion is not None and plus_recente and adhesion != actuel.adhesion:
+        actuel.adhesion = adhesion
+        actuel.version += 1
+        actuel.save(update_fields=["adhesion", "version"])
     return revue
 
 

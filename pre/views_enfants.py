@@ -168,6 +168,7 @@ def enfant_detail(request, pk):
             .select_related("referent")
             .order_by("-date_inscription", "-id"),
             "can_edit": perms.can_edit_enfant(user, enfant),
+            "equipe_pre": perms.is_pre_staff(user, enfant.contrat),
             "can_erase": perms.can_erase_famille(user, enfant),
         },
     )

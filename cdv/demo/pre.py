@@ -33,8 +33,9 @@ child of the 2015–2022 contract left by 2023, so they are loaded already anony
 retention would leave them (no name, birth date, guardians' identity or free text; birth
 year, sex, quartier, dates, actions and quotient familial kept for the statistics).
 
-2024–2030 contract. Since September 2024: 28 pathways, 6 closed, 20 in progress and 2 just
-decided by the November 2026 commissions (en attente), plus 2 referrals sent elsewhere.
+2024–2030 contract. Since September 2024: 26 pathways, 6 closed and 20 in progress (below the
+cap of 35: no waiting list), 2 referrals sent elsewhere, and 2 referrals on the agenda of
+the teams' next commission (PROCHAINE, in December 2026).
 These children have (fictitious) identities, so the PRE's pages show data today. Dates are
 fixed (DEMO_JOUR): nothing depends on the day of the run.
 
@@ -85,6 +86,8 @@ from quartiers.models import Quartier
 
 SEED = 2016
 DEMO_JOUR = datetime.date(2026, 11, 20)
+# Both teams' next commission, the Thursday three weeks after DEMO_JOUR: its agenda is set.
+PROCHAINE = DEMO_JOUR + datetime.timedelta(days=21 + (3 - DEMO_JOUR.weekday()) % 7)
 K = KindReperant
 
 LA_CONTE = "La Conte – Ozanam"
@@ -618,11 +621,10 @@ def plan_2024(dates):
             enfant.axes = _axes(rng, enfant, annee)
             enfant.adhesion = rng.choices([1, 2, 3, 4], weights=[1, 3, 5, 3])[0]
             if annee == 2026 and rang >= entrees - 2:
-                # Decided by the team's last commission: waiting for the entry.
-                derniere = dates[enfant.equipe][-1]
-                enfant.situations.append((derniere, DecisionEPS.ENTREE))
-                enfant.reperage = derniere - datetime.timedelta(days=rng.randint(15, 30))
-                enfant.etat = EtatParcours.EN_ATTENTE
+                # On the agenda of the team's next commission: not decided yet.
+                enfant.situations.append((PROCHAINE, ""))
+                enfant.reperage = DEMO_JOUR - datetime.timedelta(days=rng.randint(5, 30))
+                enfant.etat = None
                 enfant.adhesion = None
             else:
                 debut = datetime.date(2024, 9, 1) if annee == 2024 else None
@@ -658,7 +660,8 @@ def dates_commissions():
             for equipe in EQUIPES
         },
         2024: {
-            equipe: commissions(rng, datetime.date(2024, 9, 12), DEMO_JOUR) for equipe in EQUIPES
+            equipe: [*commissions(rng, datetime.date(2024, 9, 12), DEMO_JOUR), PROCHAINE]
+            for equipe in EQUIPES
         },
     }
 
@@ -749,13 +752,14 @@ def _load_commissions(report, contrats, dates, situations, users):
                     f"dispositif : {decisions.count(DecisionEPS.ORIENTATION)} ; ajournements : "
                     f"{decisions.count(DecisionEPS.AJOURNE)}."
                 )
+                tenue = jour <= DEMO_JOUR
                 commission = _upsert(
                     report,
                     CommissionEPS,
                     {"equipe": equipe, "date": jour},
-                    compte_rendu=compte_rendu,
+                    compte_rendu=compte_rendu if tenue else None,
                 )
-                commission.presents.set(membres)
+                commission.presents.set(membres if tenue else [])
                 loaded[(annee, nom, jour)] = commission
     return loaded
 
@@ -825,7 +829,9 @@ def _load_enfant(report, demo, contrat, quartiers, ecoles, commissions, orgs, re
             SituationCommission,
             {"commission": commissions[(demo.contrat, demo.equipe, jour)], "reperage": reperage},
             decision=decision,
-            commentaire=texte(f"Décision : {DecisionEPS(decision).label.lower()}."),
+            commentaire=texte(f"Décision : {DecisionEPS(decision).label.lower()}.")
+            if decision
+            else None,
         )
     if demo.etat is None:
         return

@@ -11,12 +11,14 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 
 from cdv.demo.loader import SUPERUSER_EMAIL, demo_email
 from cdv.enums import RoleCode
 from cdv.models import Contrat, User
 from pre.enums import DecisionEPS, EtatParcours, KindReperant, MotifSortie
 from pre.models import (
+    ACCES_EPS_JOURS,
     ActionParcours,
     BudgetPRE,
     CommissionEPS,
@@ -26,6 +28,7 @@ from pre.models import (
     Etablissement,
     Parcours,
     Reperage,
+    SituationCommission,
     TrancheTarifaire,
 )
 
@@ -181,7 +184,13 @@ def test_costs_are_split_by_the_price_grid(demo):
 def test_the_current_file_is_not_empty_and_old_children_are_anonymised(demo):
     actuels = Parcours.objects.filter(enfant__contrat=contrat(2024))
     assert actuels.filter(etat=EtatParcours.ACTIF).count() == 20
-    assert actuels.filter(etat=EtatParcours.EN_ATTENTE).count() == 2
+    # Below the cap of 35, no waiting list; two referrals await the next commissions.
+    assert not actuels.filter(etat=EtatParcours.EN_ATTENTE).exists()
+    a_venir = SituationCommission.objects.filter(
+        commission__equipe__contrat=contrat(2024), commission__date__gt="2026-11-20"
+    )
+    assert a_venir.count() == 2 and set(a_venir.values_list("decision", flat=True)) == {""}
+    assert not Parcours.objects.filter(reperage__situations__in=a_venir).exists()
     assert actuels.filter(etat=EtatParcours.ACTIF, date_entree__gte="2026-01-01").exists()
     for enfant in Enfant.objects.filter(contrat=contrat(2024)):
         assert enfant.nom and enfant.prenom and enfant.date_naissance
@@ -202,7 +211,17 @@ def test_only_the_pre_staff_sees_the_children(demo):
     total = Enfant.objects.count()
     assert total > 90
     assert Enfant.objects.for_user(user(RoleCode.REFERENT_PRE)).count() == total
-    assert Enfant.objects.for_user(user(RoleCode.MEMBRE_EPS)).count() == total
+    # The EPS member: the children on its teams' agendas of the last 90 days and to come.
+    membre = user(RoleCode.MEMBRE_EPS)
+    depuis = timezone.localdate() - datetime.timedelta(days=ACCES_EPS_JOURS)
+    recents = {
+        s.reperage.enfant_id
+        for s in SituationCommission.objects.filter(
+            commission__equipe__membres=membre, commission__date__gte=depuis
+        ).select_related("reperage")
+    }
+    assert set(Enfant.objects.for_user(membre).values_list("pk", flat=True)) == recents
+    assert 0 < len(recents) < total
     for role in (
         RoleCode.ADMIN_PDV,
         RoleCode.LECTEUR_PARTENAIRE,

@@ -84,14 +84,6 @@ def champ(tab, bouton, libelle):
     return form.get_by_label(libelle, exact=True)
 
 
-def champ_sans_libelle(tab, bouton, nom):
-    """The field `nom` of the form submitted by `bouton`, found by its name: the review's date
-    and the exit's adherence share their id with the action's date and the pathway's
-    adherence (id_date, id_adhesion), so their label names the other form's field."""
-    form = tab.locator("form").filter(has=tab.get_by_role("button", name=bouton, exact=True))
-    return form.locator(f"[name={nom}]")
-
-
 def fait(tab, terme):
     """The value the pathway's summary gives for `terme`."""
     terme = tab.locator("dl.fiche dt", has_text=re.compile(f"^{re.escape(terme)}$"))
@@ -224,7 +216,9 @@ def test_a_referent_takes_a_child_from_the_referral_to_the_exit(demo, onglet, tm
         referente.get_by_label("Motif de sortie (obligatoire)").select_option(
             label="Relais par le droit commun"
         )
-        champ_sans_libelle(referente, "Clore le parcours", "adhesion").select_option(label="Bonne")
+        champ(referente, "Clore le parcours", "Adhésion des parents (obligatoire)").select_option(
+            label="Bonne"
+        )
         referente.get_by_role("button", name="Clore le parcours").click()
         expect(referente.get_by_text(re.compile(r"Le parcours n° \d+ est clos\."))).to_be_visible()
         referente.goto("/pre/parcours/")
@@ -289,17 +283,17 @@ def test_a_referent_takes_a_child_from_the_referral_to_the_exit(demo, onglet, tm
 
     # 5. A review, and the parents' adherence.
     revue = "Enregistrer la revue"
-    champ_sans_libelle(referente, revue, "date").fill(aujourdhui.isoformat())
+    champ(referente, revue, "Date de la revue (obligatoire)").fill(aujourdhui.isoformat())
     champ(referente, revue, "Compte rendu (obligatoire)").fill(
         "Point d'étape avec la mère : Lison va au judo chaque mercredi, lit mieux en classe."
     )
+    champ(referente, revue, "Adhésion des parents").select_option(label="Bonne")
     referente.get_by_role("button", name=revue).click()
     expect(
         referente.get_by_text(f"La revue du parcours n° {parcours} est enregistrée.")
     ).to_be_visible()
     expect(referente.locator("#revues")).to_contain_text("Lison va au judo chaque mercredi")
-    champ(referente, enregistrer, "Adhésion des parents").select_option(label="Bonne")
-    referente.get_by_role("button", name=enregistrer, exact=True).click()
+    expect(referente.locator("#revues")).to_contain_text("adhésion des parents : bonne")
     expect(fait(referente, "Adhésion des parents")).to_have_text("Bonne")
     assert_no_axe_violations(referente)
 
@@ -309,7 +303,7 @@ def test_a_referent_takes_a_child_from_the_referral_to_the_exit(demo, onglet, tm
     champ(referente, clore, "Motif de sortie (obligatoire)").select_option(
         label="Objectifs atteints"
     )
-    champ_sans_libelle(referente, clore, "adhesion").select_option(label="Très bonne")
+    champ(referente, clore, "Adhésion des parents (obligatoire)").select_option(label="Très bonne")
     reponses = {
         "Le parcours a répondu aux besoins de votre enfant.": "Tout à fait d'accord",
         "Vous avez été écoutés et associés aux décisions.": "Tout à fait d'accord",

@@ -149,7 +149,9 @@ def test_an_eps_member_sees_only_its_agendas_children_read_only(client, membre_e
     assert detail.status_code == 200
     text = detail.content.decode()
     assert "lecture seule" in text and "Modifier l'identité" not in text
-    assert "Sophie" in text  # the family, read-only
+    # The family's contacts, income and consent stay with the PRE's staff.
+    assert "Sophie" not in text and "06 12 34 56 78" not in text
+    assert "Les coordonnées de la famille sont réservées à l'équipe du PRE." in text
     assert client.get(reverse("pre:enfant_detail", args=[famille["noe"].pk])).status_code == 404
     for name in ["enfant_edit", "responsable_add", "consentement_add", "reperage_add",
                  "enfant_export", "enfant_effacer"]:  # fmt: skip

@@ -8,6 +8,7 @@ import html
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from cdv.enums import RoleCode
 from pre.enums import DecisionEPS, EtatParcours
@@ -285,11 +286,44 @@ def test_the_minutes_are_read_by_the_team_only(client, eps, referent_pre, membre
 # Decisions and the cap of the active file ------------------------------------------------
 
 
-def _decide(client, user, situation, decision, commentaire=""):
+def _decide(client, user, situation, decision, commentaire="", date_entree=""):
     return _post(client, user, _decision(situation), {
         f"situation-{situation.pk}-decision": decision,
         f"situation-{situation.pk}-commentaire": commentaire,
+        f"situation-{situation.pk}-date_entree": date_entree,
     })  # fmt: skip
+
+
+def test_the_entry_date_may_follow_the_commission(client, eps, referent_pre):
+    _decide(client, referent_pre, eps["s_lea"], DecisionEPS.ENTREE, date_entree="19/10/2026")
+    assert Parcours.objects.get().date_entree == datetime.date(2026, 10, 19)
+
+
+@pytest.mark.parametrize(
+    ("date_entree", "message"),
+    [
+        ("07/10/2026", "L'entrée en parcours ne peut précéder la commission (08/10/2026)."),
+        ("2099-01-04", "L'entrée en parcours ne peut être postérieure à aujourd'hui."),
+        ("31/02/2026", "Indiquez une date, par exemple 25/11/2026."),
+    ],
+)
+def test_a_wrong_entry_date_is_refused(client, eps, referent_pre, date_entree, message):
+    response = _decide(client, referent_pre, eps["s_lea"], DecisionEPS.ENTREE, "", date_entree)
+    assert message in _text(response)
+    eps["s_lea"].refresh_from_db()
+    assert eps["s_lea"].decision == "" and not Parcours.objects.exists()
+
+
+def test_no_decision_before_the_commission_meets(client, eps, referent_pre):
+    demain = timezone.localdate() + datetime.timedelta(days=1)
+    CommissionEPS.objects.filter(pk=eps["c_ouest"].pk).update(date=demain)
+    response = _decide(client, referent_pre, eps["s_lea"], DecisionEPS.ENTREE)
+    assert (
+        f"La commission se tient le {demain:%d/%m/%Y} : "
+        "sa décision s'enregistre à partir de ce jour." in _text(response)
+    )
+    eps["s_lea"].refresh_from_db()
+    assert eps["s_lea"].decision == "" and not Parcours.objects.exists()
 
 
 def test_an_entry_opens_the_pathway_on_the_commissions_day(client, eps, referent_pre):

@@ -2,6 +2,7 @@
 price grid, its exit with the family's questionnaire, and who may reach them."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -67,7 +68,7 @@ def test_a_pathway_starts_from_the_waiting_list_within_the_cap(
     client.force_login(referent_pre)
 
     url = reverse("pre:parcours_demarrer", args=[attente.pk])
-    response = client.post(url, {"version": 1, "date_entree": "2026-04-01"})
+    response = client.post(url, {"demarrer-version": 1, "demarrer-date_entree": "2026-04-01"})
     assert response.status_code == 302
     attente.refresh_from_db()
     assert (attente.etat, attente.date_entree) == (EtatParcours.ACTIF, datetime.date(2026, 4, 1))
@@ -75,7 +76,7 @@ def test_a_pathway_starts_from_the_waiting_list_within_the_cap(
     # Two active pathways for a cap of 2: the next one is refused, in French.
     response = client.post(
         reverse("pre:parcours_demarrer", args=[autre.pk]),
-        {"version": 1, "date_entree": "2026-04-01"},
+        {"demarrer-version": 1, "demarrer-date_entree": "2026-04-01"},
     )
     assert response.status_code == 400
     assert "La file active est complète (2 parcours actifs sur un plafond de 2)" in (
@@ -96,7 +97,7 @@ def test_an_action_is_shared_by_the_highest_quotient_of_the_guardians(
     client.force_login(referent_pre)
     response = client.post(
         reverse("pre:parcours_action_create", args=[parcours.pk]),
-        {"axe": "scolarite", "intitule": "Soutien", "date": "2026-03-02", "cout": "120,00"},
+        _prefixe("action", axe="scolarite", intitule="Soutien", date="2026-03-02", cout="120,00"),
     )
     assert response.status_code == 302
     action = ActionParcours.objects.get(parcours=parcours)
@@ -111,7 +112,7 @@ def test_without_a_known_quotient_the_pre_pays_everything(client, referent_pre, 
     client.force_login(referent_pre)
     client.post(
         reverse("pre:parcours_action_create", args=[parcours.pk]),
-        {"axe": "scolarite", "intitule": "Soutien", "date": "2026-03-02", "cout": "120"},
+        _prefixe("action", axe="scolarite", intitule="Soutien", date="2026-03-02", cout="120"),
     )
     action = ActionParcours.objects.get(parcours=parcours)
     assert (action.part_famille, action.part_pre) == (Decimal("0.00"), Decimal("120.00"))
@@ -133,6 +134,31 @@ def test_the_detail_is_logged_and_never_names_the_child_in_its_title(
     )  # fmt: skip
 
 
+def test_every_field_of_the_pathways_page_has_its_own_id(client, referent_pre, parcours):
+    client.force_login(referent_pre)
+    page = client.get(reverse("pre:parcours_detail", args=[parcours.pk])).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert [i for i in set(ids) if ids.count(i) > 1] == []
+    # Each form's date has its label.
+    for prefix in ("action", "revue", "sortie"):
+        assert f'for="id_{prefix}-date' in page
+
+
+def test_a_review_records_the_parents_adherence(client, referent_pre, parcours):
+    client.force_login(referent_pre)
+    url = reverse("pre:parcours_revue_create", args=[parcours.pk])
+    client.post(url, _prefixe("revue", date="2026-03-10", contenu="Assidue.", adhesion="3"))
+    # An earlier review, recorded later, leaves the pathway's adherence to the latest one.
+    client.post(url, _prefixe("revue", date="2026-02-10", contenu="Timide.", adhesion="1"))
+    parcours.refresh_from_db()
+    assert parcours.adhesion == 3 and parcours.version == 2
+    assert [(r.date.month, r.adhesion) for r in parcours.revues.order_by("date")] == [
+        (2, 1), (3, 3)
+    ]  # fmt: skip
+    page = client.get(reverse("pre:parcours_detail", args=[parcours.pk])).content.decode()
+    assert "adhésion des parents : bonne" in page
+
+
 def _sortie(version=1, **valeurs):
     data = {
         "version": version, "date_sortie": "2026-06-30", "motif_sortie": "objectifs_atteints",
@@ -140,7 +166,12 @@ def _sortie(version=1, **valeurs):
         "q_progres": "4", "q_recommandation": "4", "commentaire": "Merci à l'équipe.",
     }  # fmt: skip
     data.update(valeurs)
-    return data
+    return _prefixe("sortie", **data)
+
+
+def _prefixe(prefix, **data):
+    """A form of the pathway's page, as its fields are named there."""
+    return {f"{prefix}-{name}": value for name, value in data.items()}
 
 
 def test_the_exit_stores_the_questionnaire(client, referent_pre, parcours):

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from cdv.enums import RoleCode
 from pre.enums import EtatParcours, MotifSortie
@@ -108,3 +109,18 @@ def test_a_closed_pathway_needs_its_exit(enfants):
     with pytest.raises(ValidationError) as error:
         parcours.full_clean()
     assert set(error.value.message_dict) == {"axes", "date_sortie", "motif_sortie"}
+
+
+def test_an_eps_member_loses_a_child_90_days_after_its_commission(contrat, membre_eps):
+    equipe = EquipeFactory(contrat=contrat, membres=[membre_eps])
+    today = timezone.localdate()
+    enfants = {}
+    for jours in (-30, 0, 90, 91):
+        enfant = EnfantFactory(contrat=contrat)
+        commission = CommissionFactory(equipe=equipe, date=today - datetime.timedelta(days=jours))
+        SituationCommission.objects.create(
+            commission=commission, reperage=ReperageFactory(enfant=enfant)
+        )
+        enfants[jours] = enfant
+    # To come, today, 90 days ago: reached; 91 days ago: no longer.
+    assert set(Enfant.objects.for_user(membre_eps)) == {enfants[-30], enfants[0], enfants[90]}
