@@ -20,6 +20,8 @@ DIRECTORY_ROLES = {
     RoleCode.COORDINATEUR_GUP,
     # The PRE's staff choose referrers, providers and funders among the organisations.
     RoleCode.REFERENT_PRE,
+    # CitésLab's staff name the partners of their events.
+    RoleCode.CHARGE_CITESLAB,
 }
 
 

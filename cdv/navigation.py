@@ -37,6 +37,7 @@ PRE_STAFF = frozenset({RoleCode.REFERENT_PRE})
 PRE_EQUIPES = PRE_STAFF | {RoleCode.MEMBRE_EPS}
 PRE_STATISTIQUES = PRE_STAFF | ACTION_ROLES
 PRE_REGISTRE = PRE_STAFF | ADMIN_PDV
+CITESLAB_STAFF = frozenset({RoleCode.CHARGE_CITESLAB})
 INSTRUCTEUR = frozenset({RoleCode.INSTRUCTEUR_FINANCEUR})
 
 
@@ -93,6 +94,14 @@ MENU = [
         ("Registre des traitements", "pre:registre", PRE_REGISTRE),
     ),
     *_section(
+        "CitésLab",
+        ("Bénéficiaires", "citeslab:beneficiaire_list", CITESLAB_STAFF),
+        ("Rencontres", "citeslab:rencontre_list", CITESLAB_STAFF),
+        ("Créations à suivre", "citeslab:creations_a_suivre", CITESLAB_STAFF),
+        ("Événements", "citeslab:evenement_list", CITESLAB_STAFF),
+        ("Rapport d'activité", "citeslab:rapport", CITESLAB_STAFF | ACTION_ROLES),
+    ),
+    *_section(
         "Mon compte",
         ("Mon organisation", "organisation_detail", None),
         ("Mon jeton d'API", "api_token", None),
@@ -108,9 +117,16 @@ def menu_groupes(user):
     return list(groupes.items())
 
 
+# Pages of a role's own work (a funder's opinions to give, minors' and residents'
+# identities): shown to that role only, superusers included.
+ROLES_PROPRES = PRE_EQUIPES | CITESLAB_STAFF | INSTRUCTEUR
+
+
 def menu_for(user):
     return [
         item
         for item in MENU
-        if item.roles is None or user.is_superuser or user.has_role(*item.roles)
+        if item.roles is None
+        or user.has_role(*item.roles)
+        or (user.is_superuser and not item.roles <= ROLES_PROPRES)
     ]

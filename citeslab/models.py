@@ -363,7 +363,7 @@ class Orientation(models.Model):
             raise ValidationError({"issue": "Indiquez l'issue connue à cette date."})
 
 
-def _anniversaire(jour, annees):
+def anniversaire(jour, annees):
     try:
         return jour.replace(year=jour.year + annees)
     except ValueError:  # 29 February
@@ -414,7 +414,7 @@ class Creation(models.Model):
             if self.date > aujourdhui:
                 errors["date"] = "La date de création ne peut être dans le futur."
             for champ, annees in (("active_1_an", 1), ("active_3_ans", 3)):
-                echeance = _anniversaire(self.date, annees)
+                echeance = anniversaire(self.date, annees)
                 if getattr(self, champ) is not None and echeance > aujourdhui:
                     errors[champ] = (
                         f"L'entreprise n'aura {annees} an{'s' if annees > 1 else ''} "

@@ -1,3 +1,10 @@
-"""Routes of CitésLab: rapport (included by citeslab/urls.py)."""
+"""Routes of CitésLab: the activity report (included by citeslab/urls.py)."""
 
-urlpatterns = []
+from django.urls import path
+
+from citeslab import views_rapport
+
+urlpatterns = [
+    path("rapport/", views_rapport.rapport, name="rapport"),
+    path("rapport/excel/", views_rapport.rapport_excel, name="rapport_excel"),
+]

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cdv.demo import (
     appels,
+    citeslab,
     contrat2024,
     contrats,
     documents,
@@ -569,4 +570,6 @@ def demo_load(*, password):
     gup.load(report, contrat_2015, contrat_2024, orgs, users)
     # The PRE: EPS teams, fictitious children and their pathways, budget (cdv/demo/pre.py).
     pre.load(report, contrat_2015, contrat_2024, orgs, users)
+    # CitésLab: people, meetings, projects, businesses and events (cdv/demo/citeslab.py).
+    citeslab.load(report, contrat_2015, contrat_2024, orgs, users)
     return report

@@ -93,7 +93,8 @@ def test_it_shows_the_reader_the_contract_in_read_only(client, lecteur, cadre):
     _, html = page(client, lecteur, "home")
     assert "Lecteur partenaire" in html
     assert re.search(r"stats__value\">2</span> piliers", html)
-    assert "tableaux de bord" in html
+    for lien in ("quartiers:quartier_list", "programmation:bilan", "pre:stats", "citeslab:rapport"):
+        assert f'href="{reverse(lien)}"' in html
 
 
 def test_it_shows_the_porteur_its_organisation_and_members(client, porteur, cadre):
@@ -126,15 +127,17 @@ def test_it_shows_the_gup_coordinator_the_meetings_without_links(client, contrat
 
 
 @pytest.mark.parametrize(
-    ("role", "heading", "module"),
+    ("role", "heading", "module", "lien"),
     [
-        (RoleCode.INTERVENANT_GUP, "Intervenant GUP", "signalements confiés à votre organisation"),
-        (RoleCode.REFERENT_PRE, "Référent PRE", "repérages"),
-        (RoleCode.MEMBRE_EPS, "Membre d&#x27;EPS", "situations examinées"),
-        (RoleCode.CHARGE_CITESLAB, "Chargé CitésLab", "bénéficiaires"),
+        (RoleCode.INTERVENANT_GUP, "Intervenant GUP", "signalements confiés à votre organisation",
+         "gup:signalement_list"),
+        (RoleCode.REFERENT_PRE, "Référent PRE", "repérages", "pre:enfant_list"),
+        (RoleCode.MEMBRE_EPS, "Membre d&#x27;EPS", "situations examinées", "pre:commission_list"),
+        (RoleCode.CHARGE_CITESLAB, "Chargé CitésLab", "bénéficiaires",
+         "citeslab:beneficiaire_list"),
     ],
-)
-def test_it_shows_each_field_role_its_section(client, contrat, role, heading, module):
+)  # fmt: skip
+def test_it_shows_each_field_role_its_section(client, contrat, role, heading, module, lien):
     organisation = factories.OrganisationFactory(nom="Régie de quartier Ozanam")
     user = factories.UserFactory(
         first_name="Nadia",
@@ -149,7 +152,7 @@ def test_it_shows_each_field_role_its_section(client, contrat, role, heading, mo
     assert "Régie de quartier Ozanam" in html
     assert f'<h2 id="section-{role}">{heading}</h2>' in html
     assert module in html
-    assert "Ce module arrive prochainement" in html
+    assert f'href="{reverse(lien)}"' in html
     assert "Contrat de ville de Carcassonne Agglo" in html
     # No role of the contract's menu entry: no contract figures.
     assert "stats__value" not in html
@@ -561,3 +564,13 @@ def test_every_menu_entry_opens_for_the_role_it_is_shown_to(client, contrat, rol
     for item in entries:
         response = client.get(item.url)
         assert response.status_code == 200, (role, item.label, response.status_code)
+
+
+def test_every_menu_entry_opens_for_a_superuser_who_sees_no_identities(client, contrat, superuser):
+    client.force_login(superuser)
+    entries = menu_for(superuser)
+    labels = {item.label for item in entries}
+    assert "Statistiques" in labels and "Enfants" not in labels and "Bénéficiaires" not in labels
+    for item in entries:
+        response = client.get(item.url)
+        assert response.status_code == 200, (item.label, response.status_code)
