@@ -4,7 +4,6 @@ decisions and minutes. Labels and messages are what users read: French."""
 from django import forms
 
 from cdv.models import User
-from gup.forms_tfpb import DATE_WIDGET
 from pre.enums import DecisionEPS, KindReperant
 from pre.models import EquipeEPS, Reperage
 

@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pre', '0002_identites_vides_apres_anonymisation'),
+        ("pre", "0002_identites_vides_apres_anonymisation"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='parcours',
-            name='motif_sortie',
-            field=models.CharField(blank=True, choices=[('objectifs_atteints', 'Objectifs atteints'), ('relais_droit_commun', 'Relais par le droit commun'), ('demenagement', 'Déménagement'), ('refus_abandon', 'Refus ou abandon de la famille'), ('limite_age', "Limite d'âge"), ('autre', 'Autre'), ('non_renseigne', 'Non renseigné')], max_length=30, verbose_name='motif de sortie'),
+            model_name="parcours",
+            name="motif_sortie",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("objectifs_atteints", "Objectifs atteints"),
+                    ("relais_droit_commun", "Relais par le droit commun"),
+                    ("demenagement", "Déménagement"),
+                    ("refus_abandon", "Refus ou abandon de la famille"),
+                    ("limite_age", "Limite d'âge"),
+                    ("autre", "Autre"),
+                    ("non_renseigne", "Non renseigné"),
+                ],
+                max_length=30,
+                verbose_name="motif de sortie",
+            ),
         ),
     ]

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pre', '0003_motif_sortie_non_renseigne'),
+        ("pre", "0003_motif_sortie_non_renseigne"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='revueparcours',
-            name='adhesion',
-            field=models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Faible'), (2, 'Moyenne'), (3, 'Bonne'), (4, 'Très bonne')], null=True, verbose_name='adhésion des parents'),
+            model_name="revueparcours",
+            name="adhesion",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                choices=[(1, "Faible"), (2, "Moyenne"), (3, "Bonne"), (4, "Très bonne")],
+                null=True,
+                verbose_name="adhésion des parents",
+            ),
         ),
     ]
