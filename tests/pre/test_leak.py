@@ -7,14 +7,10 @@ Every PRE record of the fixture has the same number, PK: the PRE's routes (pages
 back office) are requested with it, the others with their sample URL (tests/routes.py)."""
 
 import datetime
-import io
 import logging
-import re
 from decimal import Decimal
 
-import openpyxl
 import pytest
-from django.core import mail
 from django.core.files.base import ContentFile
 
 from cdv.enums import RoleCode
@@ -28,10 +24,10 @@ from pre.models import (
     SituationCommission,
 )
 from tests import factories
+from tests.leaks import fermees, parcourir, texte, trouves
 from tests.pre.factories import CommissionFactory, EnfantFactory, EquipeFactory, ReperageFactory
 from tests.pre.factories_parcours import ActionFactory, ParcoursFactory, grille_standard
 from tests.programmation.factories import QuartierFactory
-from tests.routes import all_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -119,32 +115,8 @@ def zephyrine(contrat, coordinateur_pre, referent_pre, membre_eps):
     return {"enfant": enfant, "membre_eps_autre_equipe": autre_membre}
 
 
-def _text(response):
-    """What the user receives: headers, then the body — a workbook's cells, a file's bytes."""
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    headers = " ".join(f"{k}: {v}" for k, v in response.items())
-    if "spreadsheetml" in response.get("Content-Type", ""):
-        workbook = openpyxl.load_workbook(io.BytesIO(body))
-        cells = [
-            str(value)
-            for sheet in workbook.worksheets
-            for row in sheet.iter_rows(values_only=True)
-            for value in row
-            if value is not None
-        ]
-        return headers + " ".join(cells)
-    return headers + body.decode("utf-8", errors="replace")
-
-
-def _url(route):
-    """The PRE's routes aim at the fixture's records; the others keep their sample URL."""
-    if route.name.startswith(("pre:", "admin:pre_")) or route.url.startswith("/api/v1/pre/"):
-        return re.sub(r"/1(?=[/.])", f"/{PK}", route.url)
-    return route.url
-
-
 def _leaks(text):
-    return [secret for secret in IDENTITE if secret in text]
+    return trouves(text, IDENTITE)
 
 
 def test_the_sentinels_are_seen_by_the_pre_staff(
@@ -153,21 +125,12 @@ def test_the_sentinels_are_seen_by_the_pre_staff(
     """The control: what the other roles must not see is on the pages of those who may, and
     the PRE's routes, aimed at the fixture's records, open for its coordinator."""
     client.force_login(coordinateur_pre)
-    refused = set()
-    for route in all_routes()[0]:
-        if route.name.startswith("pre:") or route.url.startswith("/api/v1/pre/"):
-            response = client.get(_url(route))
-            # Forms answering POST only send a GET back to their record's page.
-            if response.status_code not in (200, 302, 405) or "connexion" in response.get(
-                "Location", ""
-            ):
-                refused.add((route.name, response.status_code))
-    assert refused == set()
+    assert fermees(client, module="pre", pk=PK) == set()
     client.force_login(referent_pre)
-    assert _leaks(_text(client.get(f"/pre/enfants/{PK}/")))
-    assert _leaks(_text(client.get(f"/api/v1/pre/enfants/{PK}/")))
+    assert _leaks(texte(client.get(f"/pre/enfants/{PK}/")))
+    assert _leaks(texte(client.get(f"/api/v1/pre/enfants/{PK}/")))
     client.force_login(membre_eps)
-    assert "Quenouillard" in _text(client.get(f"/pre/eps/commissions/{PK}/"))
+    assert "Quenouillard" in texte(client.get(f"/pre/eps/commissions/{PK}/"))
 
 
 def test_no_other_role_sees_a_childs_identity_anywhere(
@@ -183,23 +146,11 @@ def test_no_other_role_sees_a_childs_identity_anywhere(
         roles=[RoleCode.CHARGE_CITESLAB], contrats=[zephyrine["enfant"].contrat]
     )
     users["membre_eps_autre_equipe"] = zephyrine["membre_eps_autre_equipe"]
-    routes, _ = all_routes()
 
-    leaks, seen = [], 0
-    for name, user in [("anonyme", None), *users.items()]:
-        client.logout()
-        if user is not None:
-            client.force_login(user)
-        for route in routes:
-            response = client.get(_url(route))
-            seen += response.status_code == 200
-            if found := _leaks(_text(response)):
-                leaks.append((name, route.url, response.status_code, found))
+    leaks, pages = parcourir(
+        client, {"anonyme": None, **users}, module="pre", pk=PK, secrets=IDENTITE, caplog=caplog
+    )
 
     assert leaks == []
     # The walk rendered real pages, not only refusals.
-    assert seen > 500
-    logged = " ".join(record.getMessage() for record in caplog.records)
-    assert _leaks(logged) == []
-    sent = " ".join(f"{m.subject} {m.body} {m.alternatives}" for m in mail.outbox)
-    assert _leaks(sent) == []
+    assert pages > 500
