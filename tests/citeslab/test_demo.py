@@ -2,15 +2,21 @@
 recomputed from the rows with the shared definitions, and the records' consistency."""
 
 import datetime
+import io
 from io import StringIO
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 from django.db.models import Q
 from django.test import override_settings
+from django.urls import reverse
 from stdnum.fr import siret
 
-from cdv.models import Contrat
+from cdv.demo.loader import demo_email
+from cdv.enums import RoleCode
+from cdv.models import Contrat, User
+from cdv.selectors import SESSION_KEY
 from citeslab.enums import SUIVANTES, CanalEntree, Etape, KindEvenement, KindRencontre, Sexe
 from citeslab.models import (
     Beneficiaire,
@@ -172,3 +178,38 @@ def test_every_citeslab_row_passes_the_model_validation(demo):
     for model in (Beneficiaire, Rencontre, ProjetCreation, EtapeProjet, Creation, Evenement):
         for obj in model.objects.all():
             obj.full_clean()
+
+
+def test_the_2020_2021_workbook_shows_the_funnel_and_its_breakdowns(demo, client):
+    """The issue's "Done when": the demo's chargé downloads the report of 2020–2021."""
+    charge = User.objects.get(email=demo_email(RoleCode.CHARGE_CITESLAB))
+    client.force_login(charge)
+    session = client.session
+    session[SESSION_KEY] = contrat(2015).pk
+    session.save()
+    response = client.get(
+        reverse("citeslab:rapport_excel"), {"debut": "01/01/2020", "fin": "31/12/2021"}
+    )
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+
+    def lignes(feuille):
+        return {row[0]: row[1:] for row in workbook[feuille].iter_rows(values_only=True)}
+
+    entonnoir = lignes("Entonnoir")
+    touches = entonnoir["Personnes touchées"][0]
+    assert entonnoir["Personnes accompagnées"][0] == 74
+    assert touches >= 74 and entonnoir["Entreprises créées"][0] > 0
+    # By sex, the columns follow the funnel: reached, supported, …
+    femmes_touchees = (
+        Beneficiaire.objects.filter(contrat=contrat(2015), sexe=Sexe.FEMME)
+        .filter(
+            Q(date_premier_contact__range=(DEBUT, FIN))
+            | Q(rencontres__date__range=(DEBUT, FIN))
+            | Q(evenements__date__range=(DEBUT, FIN))
+        )
+        .distinct()
+        .count()
+    )
+    assert lignes("Sexe")["Femme"][:2] == (femmes_touchees, 40)
+    for feuille in ("Âge", "Résidence", "Canal d'entrée", "Situation d'emploi"):
+        assert lignes(feuille)["Ensemble"][1] == 74, feuille
