@@ -19,6 +19,7 @@ from cdv import perms
 from cdv.models import (
     AxeTransversal,
     Contrat,
+    Export,
     Instance,
     Objectif,
     Organisation,
@@ -459,3 +460,12 @@ class SuperuserTokenAdmin(TokenAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self.has_module_permission(request)
+
+
+@admin.register(Export)
+class ExportAdmin(ReadOnlyMixin, ScopedAdmin):
+    list_display = ["__str__", "kind", "contrat", "etat", "progression", "cree_le", "termine_le"]
+    list_filter = ["etat", "kind"]
+    search_fields = ["kind", "user__email"]
+    list_select_related = ["contrat", "user"]
+    exclude = ["fichier"]  # never link to the storage's address

@@ -508,3 +508,6 @@ class Reunion(models.Model):
 
     def __str__(self):
         return f"{self.instance} du {self.date:%d/%m/%Y}"
+
+
+from cdv.models_exports import EtatExport, Export  # noqa: E402,F401

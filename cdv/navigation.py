@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from cdv.enums import RoleCode
-from cdv.perms import CONTRAT_READER_ROLES, GOUVERNANCE_ROLES
+from cdv.perms import CONTRAT_READER_ROLES, EVALUATION_ROLES, GOUVERNANCE_ROLES
 from gup.enums import GUP_COORDINATION
 from gup.perms import GUP_ROLES
 from programmation.perms import PROGRAMMATION_ROLES
@@ -51,8 +51,11 @@ MENU = [
     *_section(
         "",
         ("Accueil", "home", None),
+        ("Tableau de bord", "tableau_de_bord", ACTION_ROLES),
         ("Le contrat", "contrat_detail", CONTRAT_READER_ROLES),
         ("Gouvernance", "reunion_list", GOUVERNANCE_ROLES),
+        ("Classeur d'évaluation", "export_evaluation", EVALUATION_ROLES),
+        ("Mes exports", "export_list", None),
     ),
     *_section(
         "Programmation",
@@ -65,11 +68,13 @@ MENU = [
         ("Bilan physico-financier", "programmation:bilan", PROGRAMMATION_ROLES),
         ("Import de l'historique", "programmation:import", ADMIN_PDV),
         ("Bilans en retard", "programmation:bilans_en_retard", ADMIN_PDV),
+        ("Données ouvertes (subventions)", "programmation:opendata", ADMIN_PDV),
     ),
     *_section(
         "Quartiers",
         ("Quartiers", "quartiers:quartier_list", CONTRAT_READER_ROLES),
         ("Écarts entre quartiers", "quartiers:ecarts", CONTRAT_READER_ROLES),
+        ("Indicateurs resserrés", "quartiers:pilotage", CONTRAT_READER_ROLES),
         ("Import des indicateurs", "quartiers:import_indicateurs", ADMIN_PDV),
     ),
     *_section(

@@ -61,6 +61,8 @@ CONTRAT_READER_ROLES = frozenset(
 GOUVERNANCE_ROLES = frozenset(
     {RoleCode.ADMIN_PDV, RoleCode.INSTRUCTEUR_FINANCEUR, RoleCode.LECTEUR_PARTENAIRE}
 )
+# Who produces the contract's evaluation workbook: its team and its partners.
+EVALUATION_ROLES = GOUVERNANCE_ROLES
 
 
 def can_view_contrat(user):

@@ -62,7 +62,12 @@ ROLE_PERMISSIONS = {
             "user": ("view", "change"),
             "thematiqueanct": VIEW,
         },
-        "programmation": {**dict.fromkeys(APPELS, EDIT), **dict.fromkeys(ACTIONS, VIEW)},
+        "programmation": {
+            **dict.fromkeys(APPELS, EDIT),
+            **dict.fromkeys(ACTIONS, VIEW),
+            # Published from the open data page.
+            "publicationscdl": VIEW,
+        },
         # Territories and the catalogue are shared by every contract: kept, never deleted.
         "gup": dict.fromkeys(GUP_TOUT, VIEW),
         "quartiers": {
@@ -70,6 +75,8 @@ ROLE_PERMISSIONS = {
             "territoire": KEEP,
             "indicateur": KEEP,
             "valeurindicateur": EDIT,
+            "indicateurpilotage": EDIT,
+            "ciblepilotage": EDIT,
         },
     },
     RoleCode.INSTRUCTEUR_FINANCEUR: {

@@ -229,7 +229,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pre.tasks.anonymiser_parcours_clos",
         "schedule": crontab(hour=3, minute=0),  # nightly, Europe/Paris
     },
+    "purger-les-exports": {
+        "task": "cdv.tasks_exports.purger_exports",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
+# Exports above this many rows are built by a Celery task (docs/exports.md); their files are
+# deleted after EXPORT_CONSERVATION_JOURS days.
+EXPORT_SYNC_MAX_LIGNES = env_int("EXPORT_SYNC_MAX_LIGNES", 5000)
+EXPORT_CONSERVATION_JOURS = env_int("EXPORT_CONSERVATION_JOURS", 7)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

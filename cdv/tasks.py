@@ -14,3 +14,6 @@ from cdv import services
 )
 def send_invitation_email(user_id):
     return services.invitation_send(user_id=user_id)
+
+
+from cdv.tasks_exports import construire_export, purger_exports  # noqa: E402,F401

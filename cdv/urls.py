@@ -3,13 +3,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from cdv import api, health, views, views_token
+from cdv import api, health, views, views_exports, views_pilotage, views_token
 from cdv.forms import PasswordResetForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("contrat/", views.contrat_detail, name="contrat_detail"),
     path("contrat/choisir/", views.contrat_choose, name="contrat_choose"),
+    path("tableau-de-bord/", views_pilotage.tableau_de_bord_page, name="tableau_de_bord"),
     path("gouvernance/", views.reunion_list, name="reunion_list"),
     path("gouvernance/reunions/<int:pk>/", views.reunion_detail, name="reunion_detail"),
     path(
@@ -66,4 +67,10 @@ urlpatterns = [
     path("open311/v2/", include("gup.urls_open311")),
     path("api/v1/", include(api.urlpatterns)),
     path("admin/", admin.site.urls),
+    path("exports/", views_exports.export_list, name="export_list"),
+    path("exports/demander/", views_exports.export_request, name="export_request"),
+    path("exports/evaluation/", views_exports.export_evaluation, name="export_evaluation"),
+    path("exports/<int:pk>/", views_exports.export_detail, name="export_detail"),
+    path("exports/<int:pk>/etat.json", views_exports.export_status, name="export_status"),
+    path("exports/<int:pk>/telecharger/", views_exports.export_download, name="export_download"),
 ]

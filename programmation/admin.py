@@ -28,6 +28,7 @@ from programmation.models import (
     MontantAnnuel,
     PieceJointe,
     Priorite,
+    PublicationSCDL,
     Relance,
     TransitionAction,
     Versement,
@@ -459,3 +460,12 @@ class PieceJointeAdmin(DownloadMixin, ReadOnlyMixin, ActionScopedAdmin):
     fields = ["action", "document", "telecharger", "jointe_le"]
     readonly_fields = ["telecharger"]
     autocomplete_fields = []
+
+
+@admin.register(PublicationSCDL)
+class PublicationSCDLAdmin(ReadOnlyMixin, ScopedAdmin):
+    """Published from the open data page (programmation:opendata), shown here."""
+
+    list_display = ["contrat", "annee", "publie_le", "publie_par"]
+    list_filter = ["annee"]
+    search_fields = ["contrat__nom"]

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from programmation.views import actions as views
-from programmation.views import comite, echanges, imports, pilotage, suivi, tableau
+from programmation.views import comite, echanges, imports, opendata, pilotage, suivi, tableau
 
 app_name = "programmation"
 
@@ -44,4 +44,22 @@ urlpatterns = [
     path("conventions/<int:pk>/versement/", suivi.versement_create, name="versement_create"),
     path("actions/<int:pk>/bilan/", suivi.bilan_form, name="bilan_form"),
     path("bilans/en-retard/", suivi.bilans_en_retard, name="bilans_en_retard"),
+    path("opendata/", opendata.opendata, name="opendata"),
+    path(
+        "opendata/<int:annee>/publier/",
+        opendata.opendata_publication,
+        {"publier": True},
+        name="opendata_publier",
+    ),
+    path(
+        "opendata/<int:annee>/retirer/",
+        opendata.opendata_publication,
+        {"publier": False},
+        name="opendata_retirer",
+    ),
+    path(
+        "opendata/<int:pk>/subventions-<int:annee>.csv",
+        opendata.subventions_csv,
+        name="opendata_subventions_csv",
+    ),
 ]

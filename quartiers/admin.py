@@ -3,9 +3,11 @@ the catalogue of indicators and their values, all scoped by for_user()."""
 
 from django.contrib import admin
 
-from cdv.admin import RelatedOnly, ScopedAdmin
+from cdv.admin import RelatedOnly, ScopedAdmin, ScopedInline
 from quartiers.models import (
+    CiblePilotage,
     Indicateur,
+    IndicateurPilotage,
     LigneDirectrice,
     Quartier,
     Territoire,
@@ -69,3 +71,37 @@ class LigneDirectriceAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         obj.auteur = request.user
         super().save_model(request, obj, form, change)
+
+
+class CiblePilotageInline(ScopedInline, admin.TabularInline):
+    model = CiblePilotage
+    extra = 0
+    fields = ["annee", "cible", "valeur_saisie", "commentaire"]
+
+
+@admin.register(IndicateurPilotage)
+class IndicateurPilotageAdmin(ScopedAdmin):
+    list_display = [
+        "libelle",
+        "contrat",
+        "pilier",
+        "quartier",
+        "source",
+        "calcul",
+        "unite",
+        "ordre",
+    ]
+    list_filter = ["source", "unite", "sens", ("contrat", RelatedOnly)]
+    list_select_related = ["contrat", "pilier", "quartier"]
+    search_fields = ["libelle", "calcul"]
+    autocomplete_fields = ["contrat", "pilier", "quartier"]
+    inlines = [CiblePilotageInline]
+
+
+@admin.register(CiblePilotage)
+class CiblePilotageAdmin(ScopedAdmin):
+    list_display = ["indicateur", "annee", "cible", "valeur_saisie"]
+    list_filter = ["annee"]
+    list_select_related = ["indicateur"]
+    search_fields = ["indicateur__libelle", "commentaire"]
+    autocomplete_fields = ["indicateur"]

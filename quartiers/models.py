@@ -418,3 +418,6 @@ class LigneDirectrice(models.Model):
             and self.pilier.contrat_id != self.quartier.contrat_id
         ):
             raise ValidationError({"pilier": "Ce pilier relève d'un autre contrat."})
+
+
+from quartiers.models_pilotage import CiblePilotage, IndicateurPilotage  # noqa: E402, F401

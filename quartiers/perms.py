@@ -38,3 +38,23 @@ def can_view_ecarts(user):
     if not user.is_authenticated:
         return False
     return user.is_superuser or user.has_role(*CONTRAT_READER_ROLES)
+
+
+def can_view_pilotage(user, contrat):
+    """L'équipe politique de la ville, les partenaires et la coordination GUP d'un contrat
+    lisent le tableau de bord de ses indicateurs resserrés."""
+    if not user.is_authenticated or contrat is None:
+        return False
+    if user.is_superuser:
+        return True
+    return user.has_role(*CONTRAT_READER_ROLES) and user.contrats.filter(pk=contrat.pk).exists()
+
+
+def can_manage_pilotage(user, contrat):
+    """Seule l'équipe politique de la ville du contrat choisit les indicateurs resserrés, leurs
+    cibles annuelles et leurs valeurs saisies."""
+    if not user.is_authenticated or contrat is None:
+        return False
+    if user.is_superuser:
+        return True
+    return user.has_role(RoleCode.ADMIN_PDV) and user.contrats.filter(pk=contrat.pk).exists()

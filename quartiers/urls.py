@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quartiers import views, views_ecarts, views_portrait
+from quartiers import views, views_ecarts, views_pilotage, views_portrait
 
 app_name = "quartiers"
 
@@ -20,5 +20,28 @@ urlpatterns = [
         "<int:pk>/lignes-directrices/<int:annee>/",
         views_portrait.ligne_directrice_edit,
         name="ligne_directrice_edit",
+    ),
+]
+
+urlpatterns += [
+    path("pilotage/", views_pilotage.tableau_de_bord, name="pilotage"),
+    path("pilotage.xlsx", views_pilotage.tableau_de_bord_excel, name="pilotage_excel"),
+    path(
+        "pilotage/indicateurs/ajouter/",
+        views_pilotage.indicateur_create,
+        name="pilotage_indicateur_create",
+    ),
+    path(
+        "pilotage/indicateurs/<int:pk>/",
+        views_pilotage.indicateur_edit,
+        name="pilotage_indicateur_edit",
+    ),
+    path(
+        "pilotage/indicateurs/<int:pk>/supprimer/",
+        views_pilotage.indicateur_delete,
+        name="pilotage_indicateur_delete",
+    ),
+    path(
+        "pilotage/indicateurs/<int:pk>/cibles/", views_pilotage.cibles_edit, name="pilotage_cibles"
     ),
 ]

@@ -21,6 +21,10 @@ PUBLIC_ROUTES = {
     "open311:service_definition",
     "open311:requests",
     "open311:request_detail",
+    # Granted subsidies published as open data (SCDL), once staff publish a year.
+    "programmation:opendata_subventions_csv",
+    "api-programmation-opendata",
+    "api-programmation-opendata-csv",
 }
 # Public routes whose sample URL names nothing real (an unknown tracking token, an Open311
 # call without its jurisdiction): the visitor gets that answer, never the login page.
@@ -30,6 +34,8 @@ PUBLIC_WITHOUT_SAMPLE = {
     "open311:service_definition": 400,
     "open311:requests": 400,
     "open311:request_detail": 400,
+    "programmation:opendata_subventions_csv": 404,
+    "api-programmation-opendata-csv": 404,
 }
 
 ROUTES, UNNAMED = all_routes()

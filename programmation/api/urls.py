@@ -14,5 +14,6 @@ router.register("bilans", suivi.BilanViewSet, basename="api-programmation-bilan-
 
 urlpatterns = [
     path("bilan/", BilanPhysicoFinancierView.as_view(), name="api-programmation-bilan"),
+    path("opendata/", include("programmation.api.opendata")),
     path("", include(router.urls)),
 ]

@@ -27,6 +27,7 @@ from programmation.models.echanges import (
     PieceJointe,
     PieceJointeQuerySet,
 )
+from programmation.models.opendata import PublicationSCDL
 from programmation.models.suivi import (
     Bilan,
     BilanQuartier,
@@ -64,6 +65,7 @@ __all__ = [
     "PieceJointe",
     "PieceJointeQuerySet",
     "Priorite",
+    "PublicationSCDL",
     "Relance",
     "TransitionAction",
     "TransitionQuerySet",
