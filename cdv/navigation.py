@@ -68,6 +68,7 @@ MENU = [
         ("Bilan physico-financier", "programmation:bilan", PROGRAMMATION_ROLES),
         ("Import de l'historique", "programmation:import", ADMIN_PDV),
         ("Bilans en retard", "programmation:bilans_en_retard", ADMIN_PDV),
+        ("Versements en retard", "programmation:versements_en_retard", ADMIN_PDV),
         ("Données ouvertes (subventions)", "programmation:opendata", ADMIN_PDV),
     ),
     *_section(

@@ -79,6 +79,7 @@ class TableauDeBord:
     piliers: list  # PbfPilier rows shown (the chosen pillar only, when filtered)
     quartiers: list  # PbfQuartier rows shown (the chosen quartier only, when filtered)
     bilans_en_retard: list | None = None
+    versements_en_retard: list | None = None
     ecarts: Ecarts | None = None
     gup: ActiviteGup | None = None
     pre: FileActivePre | None = None
@@ -195,14 +196,12 @@ class TableauDeBord:
         return data
 
 
-def _bilans_en_retard(*, user, contrat, annee_min, annee_max, quartier, pilier, today):
+def _actions_suivies(*, user, contrat, annee_min, annee_max, quartier, pilier):
+    """The actions of the chosen years, pillar and quartier the late lists look at."""
     from django.db.models import Exists, OuterRef
 
-    from programmation import perms, selectors
     from programmation.models import Action, ActionQuartier
 
-    if not perms.can_list_bilans_en_retard(user):
-        return None
     actions = Action.objects.for_user(user).filter(
         appel__contrat=contrat, appel__annee__gte=annee_min, appel__annee__lte=annee_max
     )
@@ -214,7 +213,27 @@ def _bilans_en_retard(*, user, contrat, annee_min, annee_max, quartier, pilier, 
             action=OuterRef("pk"), quartier=quartier
         )  # unscoped: under scoped actions
         actions = actions.filter(Exists(parts))
-    return selectors.bilans_en_retard(actions, today=today)
+    return actions
+
+
+def _bilans_en_retard(*, user, today, **filtres):
+    from programmation import perms, selectors
+
+    if not perms.can_list_bilans_en_retard(user):
+        return None
+    return selectors.bilans_en_retard(_actions_suivies(user=user, **filtres), today=today)
+
+
+def _versements_en_retard(*, user, today, **filtres):
+    from programmation import perms, selectors
+    from programmation.models import Convention
+
+    if not perms.can_list_bilans_en_retard(user):
+        return None
+    conventions = Convention.objects.for_user(user).filter(
+        action__in=_actions_suivies(user=user, **filtres)
+    )
+    return selectors.versements_en_retard(conventions, today=today)
 
 
 def _ecarts(*, user, contrat, quartier):
@@ -338,15 +357,15 @@ def tableau_de_bord(*, user, contrat, annees, quartier=None, pilier=None, today=
         piliers=piliers,
         quartiers=quartiers,
     )
-    tableau.bilans_en_retard = _bilans_en_retard(
-        user=user,
-        contrat=contrat,
-        annee_min=annee_min,
-        annee_max=annee_max,
-        quartier=quartier,
-        pilier=pilier,
-        today=today,
-    )
+    filtres = {
+        "contrat": contrat,
+        "annee_min": annee_min,
+        "annee_max": annee_max,
+        "quartier": quartier,
+        "pilier": pilier,
+    }
+    tableau.bilans_en_retard = _bilans_en_retard(user=user, today=today, **filtres)
+    tableau.versements_en_retard = _versements_en_retard(user=user, today=today, **filtres)
     tableau.ecarts = _ecarts(user=user, contrat=contrat, quartier=quartier)
     tableau.gup = _gup(user=user, contrat=contrat, annees=annees, quartier=quartier, today=today)
     tableau.pre = _pre(user=user, contrat=contrat, annees=annees, quartier=quartier)

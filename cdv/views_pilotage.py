@@ -92,6 +92,7 @@ def _liens(tableau):
         "quartiers": [(q, actions(quartier=q.quartier_id)) for q in tableau.quartiers],
         "financeurs": [(f, actions(financeur=f.financeur_id)) for f in tableau.bilan.financeurs],
         "bilans_en_retard": reverse("programmation:bilans_en_retard"),
+        "versements_en_retard": reverse("programmation:versements_en_retard"),
         "ecarts": _url("quartiers:ecarts", tri="-retard"),
         "gup_stats": _url("gup:stats", annee=tableau.annees, quartier=quartier),
         "gup_ouverts": _url("gup:signalement_list", etat=sorted(ETATS_OUVERTS), quartier=quartier),

@@ -146,7 +146,7 @@ def can_view_convention(user, convention):
 
 def can_list_bilans_en_retard(user):
     """L'équipe politique de la ville suit les bilans attendus dont la date limite est
-    passée."""
+    passée, et les versements en retard."""
     return user.is_authenticated and (user.is_superuser or user.has_role(RoleCode.ADMIN_PDV))
 
 

@@ -44,6 +44,7 @@ urlpatterns = [
     path("conventions/<int:pk>/versement/", suivi.versement_create, name="versement_create"),
     path("actions/<int:pk>/bilan/", suivi.bilan_form, name="bilan_form"),
     path("bilans/en-retard/", suivi.bilans_en_retard, name="bilans_en_retard"),
+    path("versements/en-retard/", suivi.versements_en_retard, name="versements_en_retard"),
     path("opendata/", opendata.opendata, name="opendata"),
     path(
         "opendata/<int:annee>/publier/",

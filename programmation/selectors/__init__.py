@@ -31,15 +31,21 @@ from programmation.selectors.quartier import (
     actions_du_quartier,
 )
 from programmation.selectors.suivi import (
+    DELAI_VERSEMENT_JOURS,
     EcartLigne,
     MontantsFinanceur,
+    VersementEnRetard,
     ecarts_budget,
     montants_verses,
     total_verse,
     verse_sur_convention,
+    versements_en_retard,
 )
 
 __all__ = [
+    "DELAI_VERSEMENT_JOURS",
+    "VersementEnRetard",
+    "versements_en_retard",
     "ActionDuQuartier",
     "ActionsDuQuartier",
     "ActionComite",

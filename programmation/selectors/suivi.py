@@ -1,12 +1,14 @@
 """Conventions, payments and the bilan of one action."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum, Value
+from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from programmation.enums import COMPTES
+from programmation.enums import COMPTES, EtatAction
 from programmation.selectors.base import ZERO, _money
 
 # ---------------------------------------------------------------------------------------
@@ -143,3 +145,86 @@ def ecarts_budget(action):
             )
         )
     return sorted(resultat, key=lambda ligne: (ordre[ligne.compte], ligne.ligne_id))
+
+
+# ---------------------------------------------------------------------------------------
+# Late payments
+# ---------------------------------------------------------------------------------------
+
+# A payment is late this many days after what makes it due.
+DELAI_VERSEMENT_JOURS = 60
+
+
+@dataclass(frozen=True)
+class VersementEnRetard:
+    """A convention whose money is late: its advance (nothing paid since the signature) or
+    its balance (money left since the bilan was validated)."""
+
+    convention: object
+    motif: str  # "avance" or "solde"
+    depuis: object  # the date that made it due
+    jours_de_retard: int
+    du: Decimal  # what is due by now (a CPO: the amounts of its years up to today's)
+    verse: Decimal
+    reste: Decimal
+
+
+def versements_en_retard(conventions, *, today, delai=DELAI_VERSEMENT_JOURS):
+    """Among `conventions` (a scoped queryset), those whose money is late by more than
+    `delai` days, the latest first: nothing paid `delai` days after the signature (the
+    advance), or money left `delai` days after the action's bilan was validated (the
+    balance). Abandoned and unrealised actions owe nothing. One query."""
+    from programmation.models import MontantAnnuel, TransitionAction, Versement
+
+    def _somme(queryset):
+        return Coalesce(
+            Subquery(
+                queryset.order_by().values("convention").annotate(s=Sum("montant")).values("s"),
+                output_field=DecimalField(max_digits=14, decimal_places=2),
+            ),
+            Value(ZERO),
+            output_field=_money,
+        )
+
+    validee = (
+        TransitionAction.objects.filter(action=OuterRef("action"), etat_apres=EtatAction.SOLDEE)
+        .order_by("-date")
+        .values("date")
+    )
+    rows = (
+        conventions.exclude(action__etat__in=[EtatAction.ABANDONNEE, EtatAction.NON_REALISEE])
+        .select_related("action__porteur", "financeur")
+        .annotate(
+            total_verse=_somme(Versement.objects.filter(convention=OuterRef("pk"))),
+            annuels_dus=_somme(
+                MontantAnnuel.objects.filter(convention=OuterRef("pk"), annee__lte=today.year)
+            ),
+            soldee_le=Subquery(validee[:1]),
+        )
+    )
+    limite = datetime.timedelta(days=delai)
+    retards = []
+    for convention in rows:
+        du = convention.annuels_dus if convention.pluriannuelle else convention.montant
+        reste = du - convention.total_verse
+        if reste <= 0:
+            continue
+        soldee = convention.soldee_le and timezone.localdate(convention.soldee_le)
+        if soldee and soldee + limite < today:
+            motif, depuis = "solde", soldee
+        elif not convention.total_verse and convention.date_signature + limite < today:
+            motif, depuis = "avance", convention.date_signature
+        else:
+            continue
+        retards.append(
+            VersementEnRetard(
+                convention=convention,
+                motif=motif,
+                depuis=depuis,
+                jours_de_retard=(today - depuis).days - delai,
+                du=du,
+                verse=convention.total_verse,
+                reste=reste,
+            )
+        )
+    return sorted(retards, key=lambda r: (-r.jours_de_retard, r.convention.pk))

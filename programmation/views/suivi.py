@@ -294,3 +294,20 @@ def bilans_en_retard(request):
         actions = Action.objects.for_user(user).filter(appel__contrat=contrat)
         context["retards"] = selectors.bilans_en_retard(actions, today=timezone.localdate())
     return render(request, "programmation/bilans_en_retard.html", context)
+
+
+# Late payments -----------------------------------------------------------------------------
+
+
+def versements_en_retard(request):
+    """The conventions of the current contract whose advance or balance is late: nothing
+    paid since the signature, or money left since the bilan was validated."""
+    user = request.user
+    if not perms.can_list_bilans_en_retard(user):
+        raise PermissionDenied
+    contrat = contrat_courant(request)
+    context = {"contrat": contrat, "delai": selectors.DELAI_VERSEMENT_JOURS}
+    if contrat is not None:
+        conventions = Convention.objects.for_user(user).filter(action__appel__contrat=contrat)
+        context["retards"] = selectors.versements_en_retard(conventions, today=timezone.localdate())
+    return render(request, "programmation/versements_en_retard.html", context)

@@ -19,6 +19,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cdv.enums import RoleCode
 from cdv.selectors_pilotage import tableau_de_bord
@@ -27,11 +28,12 @@ from gup.models import AbattementTFPB, ActionTFPB, AxeTFPB, PatrimoineTFPB
 from pre.enums import EtatParcours
 from pre.models import Parcours
 from programmation import selectors
+from programmation.models import Action
 from tests import factories
 from tests.citeslab.factories import BeneficiaireFactory
 from tests.gup.factories import CategorieFactory, ConventionTFPBFactory, SignalementFactory
 from tests.pre.factories import EnfantFactory, ReperageFactory
-from tests.programmation.factories import ActionFactory, AppelFactory
+from tests.programmation.factories import ActionFactory, AppelFactory, ConventionFactory
 from tests.programmation.test_bilan import _finance, build_dataset
 
 pytestmark = pytest.mark.django_db
@@ -171,6 +173,19 @@ def test_the_programmation_equals_the_bilan_physico_financier_page(jeu, client, 
     ]
 
 
+def test_the_late_payments_equal_their_page(jeu, contrat, client, agent_agglo):
+    signee = timezone.localdate() - datetime.timedelta(days=100)
+    dans_la_periode = Action.objects.filter(appel__contrat=contrat, appel__annee=2024).first()
+    en_retard = ConventionFactory(action=dans_la_periode, date_signature=signee)
+    tableau = page(client, agent_agglo).context["tableau"]
+    retards_page = client.get(reverse("programmation:versements_en_retard")).context["retards"]
+    # Nothing paid 100 days after the signature: 40 days past the 60 allowed.
+    assert [(r.convention, r.jours_de_retard) for r in tableau.versements_en_retard] == [
+        (en_retard, 40)
+    ]
+    assert [r.convention for r in retards_page] == [en_retard]
+
+
 def test_the_gup_tfpb_pre_and_citeslab_equal_their_pages(jeu, client, agent_agglo):
     tableau = page(client, agent_agglo).context["tableau"]
     stats = client.get(reverse("gup:stats"), {"annee": [2024, 2025]}).context["stats"]
@@ -223,7 +238,7 @@ def test_partners_read_masked_counts_and_no_late_bilans(jeu, contrat, client, le
     assert tableau.pre.actifs == [6]
     assert tableau.citeslab.masque
     assert tableau.citeslab.etape("touches") == "< 3"
-    assert tableau.bilans_en_retard is None
+    assert tableau.bilans_en_retard is None and tableau.versements_en_retard is None
     assert "Bilans en retard" not in response.content.decode()
     assert tableau.bilan == selectors.bilan_physico_financier(
         contrat=contrat, annee_min=2026, annee_max=2026, user=lecteur
@@ -354,6 +369,7 @@ def test_a_user_following_no_contract_is_told_so(client):
 #   1  the current contract
 #   5  bilan physico-financier: per year, overall, per pillar, per quartier, per funder
 #   1  late bilans
+#   1  late payments
 #   3  quartier gaps: quartiers, the quartiers they replace (one query per earlier
 #      geography found), the catalogue (the values: none while the catalogue is empty)
 #   7  GUP statistics: category × quartier × state, by body (2), by year (2), total (2)
@@ -364,7 +380,7 @@ def test_a_user_following_no_contract_is_told_so(client):
 #      quartiers, the funnel cube, the events, the masking threshold
 #   4  template: the contract switcher, the user's organisation, the quartier and pillar
 #      choices of the filters
-QUERIES = 44
+QUERIES = 45
 
 
 def test_the_page_reads_a_bounded_number_of_queries(
