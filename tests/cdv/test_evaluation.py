@@ -19,6 +19,8 @@ from openpyxl import load_workbook
 
 from cdv.evaluation import CHAPITRES, NON_ACCESSIBLE, classeur_evaluation
 from cdv.models import Contrat, User
+from cdv.models_exports import Export
+from cdv.selectors import SESSION_KEY
 from citeslab import selectors as citeslab_selectors
 from programmation import selectors
 from tests.programmation.test_bilan import build_dataset
@@ -252,3 +254,29 @@ def test_the_demo_workbook_takes_a_bounded_number_of_queries(classeur_demo):
     # governance ~6; permission checks on the way: 68 on the demo. Rows never add queries;
     # years with TFPB data do (4 each).
     assert nb_queries <= 75
+
+
+@pytest.mark.django_db
+def test_staff_download_the_2016_2022_workbook_from_its_page(
+    demo, client, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    """The issue's "Done when": the demo's PDV agent asks for the 2016–2022 workbook on its
+    page, the task builds it, the download holds every chapter."""
+    settings.MEDIA_ROOT = tmp_path
+    agent = User.objects.get(email="admin-pdv@demo.cdv.local")
+    contrat = Contrat.objects.get(epci__siret__startswith="200035715", annee_debut=2015)
+    client.force_login(agent)
+    session = client.session
+    session[SESSION_KEY] = contrat.pk
+    session.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/exports/evaluation/", {"annee_debut": "2016", "annee_fin": "2022"})
+    export = Export.objects.get(user=agent)
+    assert response["Location"] == f"/exports/{export.pk}/"
+    assert (export.etat, export.progression) == ("pret", 100)
+    download = client.get(f"/exports/{export.pk}/telecharger/")
+    workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    assert workbook.sheetnames == list(CHAPITRES.values())
+    for nom in CHAPITRES.values():
+        assert workbook[nom]["A6"].value != NON_ACCESSIBLE, nom
