@@ -61,8 +61,10 @@ CONTRAT_READER_ROLES = frozenset(
 GOUVERNANCE_ROLES = frozenset(
     {RoleCode.ADMIN_PDV, RoleCode.INSTRUCTEUR_FINANCEUR, RoleCode.LECTEUR_PARTENAIRE}
 )
-# Who produces the contract's evaluation workbook: its team and its partners.
+# Who produces the contract's evaluation workbook and opens its dashboard: its team and its
+# partners.
 EVALUATION_ROLES = GOUVERNANCE_ROLES
+TABLEAU_DE_BORD_ROLES = GOUVERNANCE_ROLES
 
 
 def can_view_contrat(user):
@@ -100,3 +102,11 @@ def can_manage_record(user, obj):
     du contrat dont il dépend."""
     contrat = contrat_of(obj)
     return contrat is not None and can_manage_contrat(user, contrat)
+
+
+def can_view_tableau_de_bord(user):
+    """L'équipe politique de la ville et les partenaires (lecteurs, instructeurs financeurs)
+    ouvrent le tableau de bord du contrat."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or user.has_role(*TABLEAU_DE_BORD_ROLES)

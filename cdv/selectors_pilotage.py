@@ -11,22 +11,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from cdv.enums import RoleCode
-
-# Who opens the dashboard: the contract's team and its partners (superusers too).
-TABLEAU_DE_BORD_ROLES = frozenset(
-    {RoleCode.ADMIN_PDV, RoleCode.INSTRUCTEUR_FINANCEUR, RoleCode.LECTEUR_PARTENAIRE}
-)
 # How many gaps the compact table shows (the gaps page lists all of them).
 NB_ECARTS = 10
-
-
-def can_view_tableau_de_bord(user):
-    """L'équipe politique de la ville et les partenaires (lecteurs, instructeurs financeurs)
-    ouvrent le tableau de bord du contrat."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or user.has_role(*TABLEAU_DE_BORD_ROLES)
 
 
 @dataclass(frozen=True)

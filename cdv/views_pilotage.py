@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from cdv.models import Pilier
+from cdv.perms import can_view_tableau_de_bord
 from cdv.selectors import contrat_courant
-from cdv.selectors_pilotage import can_view_tableau_de_bord, tableau_de_bord
+from cdv.selectors_pilotage import tableau_de_bord
 from gup.enums import ETATS_OUVERTS
 from programmation.enums import ETATS_PROGRAMMES
 from programmation.views.pilotage import PeriodeForm

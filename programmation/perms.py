@@ -216,3 +216,13 @@ def can_view_pieces(user, action):
 def can_attach_piece(user, action):
     """Le porteur joint ou remplace les pièces de sa demande tant qu'il peut la modifier."""
     return can_edit_application(user, action)
+
+
+def can_publish_opendata(user, contrat):
+    """L'équipe politique de la ville du contrat publie (ou retire) les subventions d'une
+    année en données ouvertes, et prévisualise le fichier avant publication."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.has_role(RoleCode.ADMIN_PDV) and user.contrats.filter(pk=contrat.pk).exists()

@@ -19,7 +19,7 @@ from pathlib import Path
 from django.db.models import Max, Sum
 from stdnum.fr import siret as stdnum_siret
 
-from cdv.enums import RoleCode
+from programmation import perms
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "scdl-subventions.json"
 
@@ -325,16 +325,6 @@ def annees_scdl(*, contrat):
     return resultat
 
 
-def can_publish_opendata(user, contrat):
-    """L'équipe politique de la ville du contrat publie (ou retire) les subventions d'une
-    année en données ouvertes, et prévisualise le fichier avant publication."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return user.has_role(RoleCode.ADMIN_PDV) and user.contrats.filter(pk=contrat.pk).exists()
-
-
 def est_publiee(contrat, annee):
     from programmation.models import PublicationSCDL
 
@@ -352,7 +342,7 @@ def publication_publish(*, contrat, annee, user):
 
     from programmation.models import PublicationSCDL
 
-    if not can_publish_opendata(user, contrat):
+    if not perms.can_publish_opendata(user, contrat):
         raise PermissionDenied(
             "Seule l'équipe politique de la ville du contrat publie ses données."
         )
@@ -376,7 +366,7 @@ def publication_withdraw(*, contrat, annee, user):
 
     from programmation.models import PublicationSCDL
 
-    if not can_publish_opendata(user, contrat):
+    if not perms.can_publish_opendata(user, contrat):
         raise PermissionDenied(
             "Seule l'équipe politique de la ville du contrat publie ses données."
         )

@@ -10,12 +10,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cdv.models import Contrat
 from cdv.selectors import contrat_courant
-from programmation import scdl
+from programmation import perms, scdl
 
 
 def _contrat_publiable(request):
     contrat = contrat_courant(request)
-    if contrat is None or not scdl.can_publish_opendata(request.user, contrat):
+    if contrat is None or not perms.can_publish_opendata(request.user, contrat):
         raise PermissionDenied
     return contrat
 
@@ -81,7 +81,7 @@ def contrat_et_annee_lisibles(user, pk, annee):
     """The contract whose file of `annee` `user` may read: anyone once published, its
     staff before (preview); 404 otherwise, saying nothing of what exists."""
     contrat = get_object_or_404(Contrat.objects.filter(pk=pk))  # unscoped: public open data
-    if not (scdl.est_publiee(contrat, annee) or scdl.can_publish_opendata(user, contrat)):
+    if not (scdl.est_publiee(contrat, annee) or perms.can_publish_opendata(user, contrat)):
         raise Http404
     return contrat
 
