@@ -118,7 +118,7 @@ class Rapport:
         )
 
     def graphiques(self):
-        """The charts' data for json_script (the format static/js/pre-stats.js draws): the
+        """The charts' data for json_script (the format static/js/stats-graphiques.js draws): the
         funnel, then each breakdown with one series per funnel step; masked cells are gaps."""
 
         def tracable(valeur):

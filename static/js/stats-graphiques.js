@@ -1,6 +1,6 @@
-// The charts of the PRE's statistics: for each breakdown, its first measure by category,
+// The charts of the statistics pages (PRE, CitésLab): for each breakdown, its first measure by category,
 // one series per year (masked counts are gaps). Their figures come from the json_script
-// block "stats-pre-graphiques"; each chart has its data table next to it on the page, so
+// block "stats-graphiques"; each chart has its data table next to it on the page, so
 // the page carries no inline script.
 (function () {
   "use strict";
@@ -9,7 +9,7 @@
   var nombre = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 0 });
 
   function draw() {
-    var source = document.getElementById("stats-pre-graphiques");
+    var source = document.getElementById("stats-graphiques");
     if (!source || typeof window.Chart === "undefined") {
       return;
     }
