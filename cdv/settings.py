@@ -266,6 +266,7 @@ SPECTACULAR_SETTINGS = {
         "SensAvisEnum": "programmation.enums.SensAvis",
         "EtatSignalementEnum": "gup.enums.EtatSignalement",
         "SourceSignalementEnum": "gup.enums.SourceSignalement",
+        "EtapeProjetEnum": "citeslab.enums.Etape",
     },
 }
 

@@ -8,6 +8,7 @@ here, lists come by record number.
 """
 
 from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
@@ -25,7 +26,7 @@ from programmation.api.base import ProgrammationViewSet, service_errors
 from programmation.api.serializers import choice_label
 
 
-class EtapeSerializer(serializers.ModelSerializer):
+class EtapeProjetSerializer(serializers.ModelSerializer):
     etape_libelle = choice_label("etape")
 
     class Meta:
@@ -73,7 +74,7 @@ class CreationSerializer(serializers.ModelSerializer):
 class ProjetSerializer(serializers.ModelSerializer):
     etape_libelle = choice_label("etape")
     secteur_libelle = choice_label("secteur")
-    historique = EtapeSerializer(many=True, read_only=True)
+    historique = EtapeProjetSerializer(many=True, read_only=True)
     orientations = OrientationSerializer(many=True, read_only=True)
     creation = serializers.SerializerMethodField()
 
@@ -92,6 +93,7 @@ class ProjetSerializer(serializers.ModelSerializer):
             "creation",
         ]
 
+    @extend_schema_field(CreationSerializer(allow_null=True))
     def get_creation(self, projet):
         creation = getattr(projet, "creation", None)
         return CreationSerializer(creation).data if creation is not None else None
