@@ -23,27 +23,6 @@ UNITES = {"pourcentage": " (%)", "euros": " (€)"}
 # 2. Bilan physico-financier ----------------------------------------------------------------
 
 
-def _nb_porteurs(ctx):
-    """Distinct porteurs of the actions the bilan physico-financier counts (same scope and
-    states); the bilan's selector has no such figure."""
-    from programmation.enums import ETATS_PROGRAMMES
-    from programmation.models import Action
-
-    return (
-        Action.objects.for_user(ctx.user)
-        .filter(
-            appel__contrat=ctx.contrat,
-            appel__annee__gte=ctx.annee_debut,
-            appel__annee__lte=ctx.annee_fin,
-            etat__in=ETATS_PROGRAMMES,
-        )
-        .order_by()
-        .values("porteur")
-        .distinct()
-        .count()
-    )
-
-
 def feuille_bilan(workbook, ctx):
     from programmation import perms, selectors
 
@@ -62,7 +41,7 @@ def feuille_bilan(workbook, ctx):
     ctx.chiffres += [
         ("Crédits spécifiques accordés", totaux.credits_specifiques, EURO),
         ("Actions financées", totaux.nb_actions, None),
-        ("Porteurs de projet", _nb_porteurs(ctx), None),
+        ("Porteurs de projet", totaux.nb_porteurs, None),
         ("Quartiers bénéficiaires", sum(1 for q in bilan.quartiers if q.nb_actions), None),
     ]
     feuille = ctx.feuille(workbook, "bilan")

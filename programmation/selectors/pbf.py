@@ -29,6 +29,7 @@ class PbfAnnee:
     montant_reconductions: Decimal
     nb_nouvelles: int
     montant_nouvelles: Decimal
+    nb_porteurs: int  # distinct porteurs of the line's actions
     evolution_montant: Decimal | None = None
     evolution_pourcentage: Decimal | None = None
     evolution_nb_actions: int | None = None
@@ -119,6 +120,7 @@ def _action_figures():
     reconduction = Q(est_reconduction=True)
     return {
         "nb_actions": Count("pk", distinct=True),
+        "nb_porteurs": Count("porteur", distinct=True),
         "credits_specifiques": _sum_when(accorde, **specifique),
         "total_accorde": Coalesce(Sum(accorde), Value(ZERO), output_field=_money),
         "nb_reconductions": Count("pk", distinct=True, filter=reconduction),
@@ -140,6 +142,7 @@ def _ligne_annee(annee, row):
         montant_reconductions=_eur(row["montant_reconductions"]),
         nb_nouvelles=row["nb_actions"] - row["nb_reconductions"],
         montant_nouvelles=_eur(row["montant_nouvelles"]),
+        nb_porteurs=row["nb_porteurs"],
     )
 
 
