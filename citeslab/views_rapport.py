@@ -95,7 +95,8 @@ def rapport_excel(request):
     """The same report as an Excel workbook (masked the same way)."""
     contrat, form, rapport = _rapport(request)
     if rapport is None:
-        return HttpResponseBadRequest("Période invalide.")
+        erreurs = " ".join(message for messages in form.errors.values() for message in messages)
+        return HttpResponseBadRequest(f"Période invalide : {erreurs}")
     workbook = exports.rapport_workbook(rapport, contrat=contrat)
     return workbook_response(
         workbook,

@@ -314,7 +314,8 @@ def test_the_period_is_checked_in_french(contrat, charge_citeslab, client, perio
     assert response.context["rapport"] is None
     assert message in response.context["form"].errors[champ][0]
     assert "Corrigez la période" in response.content.decode()
-    assert client.get(reverse("citeslab:rapport_excel"), periode).status_code == 400
+    excel = client.get(reverse("citeslab:rapport_excel"), periode)
+    assert excel.status_code == 400 and message in excel.content.decode()
 
 
 def test_ten_years_exactly_are_accepted(contrat, charge_citeslab, client):
