@@ -9,7 +9,6 @@ A block is None when the user may not read it.
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
 
 # How many gaps the compact table shows (the gaps page lists all of them).
 NB_ECARTS = 10
@@ -77,13 +76,8 @@ class TableauDeBord:
 
     @property
     def part_reconductions(self):
-        """Renewed actions / funded actions over the period, from the bilan's totals."""
-        totaux = self.bilan.totaux
-        if not totaux.nb_actions:
-            return None
-        return (Decimal(totaux.nb_reconductions) / Decimal(totaux.nb_actions)).quantize(
-            Decimal("0.0001")
-        )
+        """Renewed actions / funded actions over the period (the bilan's figure)."""
+        return self.bilan.totaux.part_reconductions
 
     def graphiques(self):
         """The charts' figures for json_script (numbers, not text)."""

@@ -34,6 +34,11 @@ class PbfAnnee:
     evolution_pourcentage: Decimal | None = None
     evolution_nb_actions: int | None = None
 
+    @property
+    def part_reconductions(self):
+        """Renewed actions / funded actions of the line (None without actions)."""
+        return _ratio(self.nb_reconductions, self.nb_actions)
+
 
 @dataclass(frozen=True)
 class PbfPilier:
