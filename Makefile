@@ -8,7 +8,7 @@ PORT ?= 8000
 # `make run` works on an embedded SQLite database with Celery tasks run eagerly.
 RUN_ENV := DEBUG=1 DATABASE_URL=sqlite:///db.sqlite3 CELERY_TASK_ALWAYS_EAGER=1
 
-.PHONY: run test lint format lock migrations-check install assets clean
+.PHONY: run test lint format lock migrations-check install assets clean smoke
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,25 @@ run: install
 	@echo "cdv : http://$(HOST):$(PORT)/"
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The suite runs on every core (pytest-xdist), a test module per worker: module-scoped
+# fixtures (a browser, a loaded demo) are built once. PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
+
 test: install
-	$(BIN)/pytest --cov --cov-report=term-missing:skip-covered --cov-fail-under=90 $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile \
+		--cov --cov-report=term-missing:skip-covered --cov-fail-under=90 $(PYTEST_ARGS)
+
+# What `make run` does, on a fresh SQLite database, without staying up: migrate, load the
+# demo, serve, and check that the sign-in page and the API schema answer.
+SMOKE_DB := /tmp/cdv-smoke.sqlite3
+SMOKE_ENV := DEBUG=1 DATABASE_URL=sqlite:///$(SMOKE_DB) CELERY_TASK_ALWAYS_EAGER=1
+
+smoke: install
+	rm -f $(SMOKE_DB)
+	$(SMOKE_ENV) $(BIN)/python manage.py migrate --noinput
+	$(SMOKE_ENV) $(BIN)/python manage.py load_demo
+	$(SMOKE_ENV) $(BIN)/python manage.py check
+	$(SMOKE_ENV) $(BIN)/python .ci/smoke.py
 
 lint: install
 	$(BIN)/ruff check .

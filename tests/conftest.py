@@ -7,29 +7,33 @@ belongs to another agglomeration, and its agent is the "user of another contract
 import importlib
 
 import pytest
-from django.apps import apps
+from django.apps import apps as global_apps
+from django.db.models.signals import post_migrate
 
 from cdv.enums import RoleCode
 from tests import factories
 
-# The data migrations that fill reference tables (roles, ANCT themes, TFPB axes).
+# The data migrations that fill reference tables (roles, ANCT themes, TFPB axes, the national
+# territories).
 REFERENCE_MIGRATIONS = [
     ("cdv.migrations.0002_create_roles", "create_roles"),
     ("cdv.migrations.0003_load_thematiques_anct", "load"),
     ("gup.migrations.0002_axes_tfpb", "create"),
+    ("quartiers.migrations.0003_reference_territories", "load_national"),
 ]
 
 
-@pytest.fixture(autouse=True)
-def _reference_data(request):
-    """Transactional tests flush the database after them, reference data included: load it
-    again (idempotently) for every transactional test. Other tests keep the migrations' data."""
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
+def _reload_reference_data(sender, apps=None, **kwargs):
+    """A transactional test flushes the database after it, reference data included; the flush
+    then sends post_migrate, and this loads that data again (idempotently), so the next test,
+    whatever its kind and whichever worker runs it, finds the database as the migrations left it."""
+    if sender.label != "cdv":
         return
-    request.getfixturevalue("transactional_db")
     for module, function in REFERENCE_MIGRATIONS:
-        getattr(importlib.import_module(module), function)(apps, None)
+        getattr(importlib.import_module(module), function)(apps or global_apps, None)
+
+
+post_migrate.connect(_reload_reference_data, dispatch_uid="tests-reference-data")
 
 
 @pytest.fixture

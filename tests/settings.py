@@ -1,6 +1,7 @@
 """Test overrides: the real settings, plus what the suite needs to be fast and hermetic."""
 
 import os
+import re
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
@@ -28,4 +29,10 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 # A database of its own on the local Redis, so tests never share a queue with a dev worker.
+# Under pytest-xdist each worker ("gw0", "gw1"…) takes the database below the previous one, so a
+# test that purges its queue never drops another worker's tasks.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and re.search(r"/\d+$", CELERY_BROKER_URL):
+    _base, _db = CELERY_BROKER_URL.rsplit("/", 1)
+    CELERY_BROKER_URL = f"{_base}/{int(_db) - int(_worker[2:])}"

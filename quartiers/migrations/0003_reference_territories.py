@@ -6,11 +6,16 @@ from django.db import migrations
 NATIONAL = [("france", "FR", "France"), ("qpv_france", "QPV", "Moyenne nationale des QPV")]
 
 
+def load_national(apps, schema_editor):
+    Territoire = apps.get_model("quartiers", "Territoire")
+    for kind, code, nom in NATIONAL:
+        Territoire.objects.get_or_create(kind=kind, code=code, defaults={"nom": nom})
+
+
 def load(apps, schema_editor):
     Territoire = apps.get_model("quartiers", "Territoire")
     Quartier = apps.get_model("quartiers", "Quartier")
-    for kind, code, nom in NATIONAL:
-        Territoire.objects.get_or_create(kind=kind, code=code, defaults={"nom": nom})
+    load_national(apps, schema_editor)
     for quartier in Quartier.objects.exclude(code="").filter(territoire__isnull=True):
         quartier.territoire, _ = Territoire.objects.get_or_create(
             kind="quartier", code=quartier.code, defaults={"nom": quartier.nom}

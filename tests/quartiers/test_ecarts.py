@@ -162,10 +162,11 @@ def test_it_reads_in_four_queries_whatever_the_quartiers(
 
 
 def _geographie_suivante(contrat, precedents):
-    """A quartier of `contrat` for each of `precedents`, replacing it (a new official code)."""
+    """A quartier of `contrat` for each of `precedents`, replacing it (a new official code, apart
+    from the factory's "QN…" ones)."""
     suivants = []
     for precedent in precedents:
-        suivant = QuartierFactory(contrat=contrat, nom=precedent.nom, code=f"QN{precedent.pk:06d}")
+        suivant = QuartierFactory(contrat=contrat, nom=precedent.nom, code=f"QS{precedent.pk:06d}")
         suivant.remplace.add(precedent)
         suivants.append(suivant)
     return suivants
