@@ -22,8 +22,10 @@ ETATS_TERMINES = frozenset({EtatExport.PRET, EtatExport.ECHEC})
 
 
 def export_upload_to(instance, filename):
-    """A random name: the file is only ever read through the scoped download view."""
-    return f"exports/{timezone.now():%Y/%m}/{secrets.token_urlsafe(24)}.xlsx"
+    """A random name (the builder's extension kept): the file is only ever read through the
+    scoped download view."""
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "xlsx"
+    return f"exports/{timezone.now():%Y/%m}/{secrets.token_urlsafe(24)}.{extension}"
 
 
 class ExportQuerySet(models.QuerySet):
@@ -100,5 +102,6 @@ class Export(models.Model):
     def nom_fichier(self):
         """The name the download gets: kind, contract, request time."""
         prefixe = self.type_export.prefixe if self.type_export else self.kind
+        extension = self.fichier.name.rsplit(".", 1)[-1] if self.fichier else "xlsx"
         code = self.contrat.code or f"contrat-{self.contrat_id}"
-        return f"{prefixe}-{code}-{timezone.localtime(self.cree_le):%Y%m%d-%H%M}.xlsx"
+        return f"{prefixe}-{code}-{timezone.localtime(self.cree_le):%Y%m%d-%H%M}.{extension}"

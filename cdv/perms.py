@@ -104,6 +104,13 @@ def can_manage_record(user, obj):
     return contrat is not None and can_manage_contrat(user, contrat)
 
 
+def lands_on_tableau_de_bord(user):
+    """L'équipe politique de la ville et les partenaires arrivent sur le tableau de bord en se
+    connectant, sauf s'ils ont aussi un rôle qui a sa propre page d'accueil (porteur, GUP…)."""
+    codes = user.role_codes if user.is_authenticated else frozenset()
+    return bool(codes) and codes <= TABLEAU_DE_BORD_ROLES
+
+
 def can_view_tableau_de_bord(user):
     """L'équipe politique de la ville et les partenaires (lecteurs, instructeurs financeurs)
     ouvrent le tableau de bord du contrat."""

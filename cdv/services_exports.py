@@ -16,6 +16,7 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
 
+from cdv.enums import RoleCode
 from cdv.models import Contrat
 from cdv.models_exports import EtatExport, Export
 from cdv.perms import EVALUATION_ROLES
@@ -34,14 +35,16 @@ class ExportImpossible(Exception):
 
 class TypeExport(NamedTuple):
     """A kind of export: its label, `builder(*, user, contrat, params, progression)` returning
-    an openpyxl Workbook, who may ask for it, the form validating its parameters (built as
-    `formulaire(data, contrat=contrat)`), and the start of its file's name."""
+    an openpyxl Workbook (or the text of a CSV file when `extension` is "csv"), who may ask
+    for it, the form validating its parameters (built as `formulaire(data, contrat=contrat)`),
+    the start of its file's name and its extension."""
 
     libelle: str
     builder: Callable
     autorise: Callable = lambda user: user.is_authenticated
     formulaire: type | None = None
     prefixe: str = "export"
+    extension: str = "xlsx"
 
 
 EXPORTS = {}
@@ -104,6 +107,15 @@ def _mettre_a_jour(export_id, **champs):
     Export.objects.filter(pk=export_id).update(**champs)
 
 
+def _octets(contenu):
+    """A builder's workbook, or CSV text, as the bytes of its file."""
+    if isinstance(contenu, str):
+        return contenu.encode("utf-8")
+    buffer = BytesIO()
+    contenu.save(buffer)
+    return buffer.getvalue()
+
+
 def export_construire(*, export_id):
     """Build the export's workbook, save it and mark it ready; on any error mark it failed
     with a French message and log the error. A finished export is left as it is (the task
@@ -122,13 +134,13 @@ def export_construire(*, export_id):
             raise ExportImpossible("Ce type d'export n'existe plus.")
         if not export.user.is_active or not type_export.autorise(export.user):
             raise ExportImpossible("Vous n'avez plus accès à cet export.")
-        workbook = type_export.builder(
+        contenu = type_export.builder(
             user=export.user, contrat=export.contrat, params=export.params, progression=progression
         )
         progression(99, "Enregistrement du fichier…")
-        buffer = BytesIO()
-        workbook.save(buffer)
-        export.fichier.save("export.xlsx", ContentFile(buffer.getvalue()), save=False)
+        export.fichier.save(
+            f"export.{type_export.extension}", ContentFile(_octets(contenu)), save=False
+        )
     except Exception as erreur:
         logger.exception("Export %s (%s) failed", export.pk, export.kind)
         message = str(erreur) if isinstance(erreur, ExportImpossible) else MESSAGE_ECHEC
@@ -228,16 +240,26 @@ def _peut_voir_programmation(user):
     return can_view_programmation(user)
 
 
-def _tableau_actions(*, user, contrat, params, progression):
-    """The workbook of programmation's Excel export, for the criteria and columns the page
-    had (params["criteres"], a query string): the same selection and figures."""
-    from programmation import exports_tableau, tableau
+def _selection_actions(*, user, contrat, params, progression):
+    """The selection of the programming table for the criteria the page had
+    (params["criteres"], a query string), its rows and those criteria."""
+    from programmation import tableau
 
     criteres = QueryDict(params.get("criteres", ""))
     # tableau.selection() reads the criteria and the user from a request, nothing else.
     selection = tableau.selection(SimpleNamespace(GET=criteres, user=user), contrat=contrat)
     progression(10, "Sélection des actions…")
     donnees = tableau.tableau_programmation(user=user, actions=selection.actions)
+    return selection, donnees, criteres
+
+
+def _tableau_actions(*, user, contrat, params, progression):
+    """The workbook of programmation's Excel export: the same selection and figures."""
+    from programmation import exports_tableau, tableau
+
+    selection, donnees, criteres = _selection_actions(
+        user=user, contrat=contrat, params=params, progression=progression
+    )
     progression(50, "Calcul de l'évolution annuelle…")
     evolution = tableau.evolution(user=user, actions=selection.toutes_annees)
     progression(70, "Écriture du classeur…")
@@ -247,6 +269,38 @@ def _tableau_actions(*, user, contrat, params, progression):
         choisies=exports_tableau.colonnes_choisies(criteres),
         titre=f"Programmation du {contrat.nom}",
     )
+
+
+def _tableau_actions_csv(*, user, contrat, params, progression):
+    """The text of programmation's CSV export: the same selection and figures."""
+    from programmation import exports_tableau
+
+    _, donnees, criteres = _selection_actions(
+        user=user, contrat=contrat, params=params, progression=progression
+    )
+    progression(70, "Écriture du fichier…")
+    return exports_tableau.csv_texte(donnees, choisies=exports_tableau.colonnes_choisies(criteres))
+
+
+def _peut_importer(user):
+    return user.is_superuser or user.has_role(RoleCode.ADMIN_PDV)
+
+
+def _programmation_import(*, user, contrat, params, progression):
+    """The contract's programmation as the user sees it, in the layout of its import."""
+    from programmation import perms
+    from programmation.imports import programmation_export_rows, programmation_workbook
+    from programmation.models import Action
+
+    if not perms.can_import_programmation(user, contrat):
+        raise ExportImpossible(
+            "Seule l'équipe politique de la ville du contrat produit ce fichier."
+        )
+    actions = Action.objects.for_user(user).filter(appel__contrat=contrat)
+    progression(10, "Lecture des actions…")
+    rows = programmation_export_rows(actions)
+    progression(70, "Écriture du classeur…")
+    return programmation_workbook(contrat=contrat, rows=rows)
 
 
 export_enregistrer(
@@ -263,4 +317,19 @@ export_enregistrer(
     _tableau_actions,
     autorise=_peut_voir_programmation,
     prefixe="programmation",
+)
+export_enregistrer(
+    "tableau_actions_csv",
+    "Tableau de programmation (CSV)",
+    _tableau_actions_csv,
+    autorise=_peut_voir_programmation,
+    prefixe="programmation",
+    extension="csv",
+)
+export_enregistrer(
+    "programmation_import",
+    "Programmation au format de l'import",
+    _programmation_import,
+    autorise=_peut_importer,
+    prefixe="programmation-import",
 )

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -36,8 +37,17 @@ def permission_required(predicate):
 
 
 class LoginView(auth_views.LoginView):
+    """After signing in (and without `next`), the PDV team and the partners land on the
+    contract's dashboard, everybody else on the home page of their roles."""
+
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        user = self.request.user
+        if perms.lands_on_tableau_de_bord(user) and contrat_courant(self.request) is not None:
+            return reverse("tableau_de_bord")
+        return super().get_default_redirect_url()
 
 
 def _members(user, organisation):

@@ -17,6 +17,18 @@ from cdv.services_exports import PeriodeEvaluationForm, can_export_evaluation, e
 HORS_PARAMETRES = {"csrfmiddlewaretoken", "kind", "next"}
 
 
+def export_differer(request, *, contrat, kind, params):
+    """A download too big for the request (services_exports.trop_gros): queue the same file
+    and send the user to its progress page."""
+    export = export_demander(user=request.user, contrat=contrat, kind=kind, params=params)
+    messages.info(
+        request,
+        "Ce fichier compte beaucoup de lignes : il se prépare en arrière-plan, "
+        "vous pourrez le télécharger ici dès qu'il sera prêt.",
+    )
+    return redirect("export_detail", pk=export.pk)
+
+
 def _exports(user):
     return Export.objects.for_user(user).select_related("contrat")
 

@@ -2,6 +2,7 @@
 from programmation.tableau: the same rows, sort and totals as the page, every page."""
 
 import csv
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -9,7 +10,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl.chart import BarChart, Reference
 
-from cdv.excel import DATE, EURO, add_table, new_workbook
+from cdv.excel import CSV, DATE, EURO, add_table, new_workbook
 from cdv.formats import jour
 from programmation.filters import NouveauteAction
 from programmation.tableau import COLONNES, COLONNES_EXPORT, GROUPES, MONTANTS
@@ -110,14 +111,13 @@ def _texte(value, colonne):
     return str(value)
 
 
-def csv_response(tableau, *, choisies, filename):
+def csv_texte(tableau, *, choisies):
     """UTF-8 with a BOM and `;`: what French Excel opens without an import wizard. The
     last row holds the totals of the amounts."""
     cols = colonnes(tableau, choisies)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
+    sortie = io.StringIO()
+    sortie.write("\ufeff")
+    writer = csv.writer(sortie, delimiter=";", lineterminator="\r\n")
     writer.writerow([c.entete for c in cols])
     for ligne in tableau.lignes:
         writer.writerow([_texte(c.valeur(ligne), c) for c in cols])
@@ -125,6 +125,13 @@ def csv_response(tableau, *, choisies, filename):
     if cols and not cols[0].total:
         totaux[0] = "Total"
     writer.writerow(totaux)
+    return sortie.getvalue()
+
+
+def csv_response(tableau, *, choisies, filename):
+    """The table as a CSV download (csv_texte)."""
+    response = HttpResponse(csv_texte(tableau, choisies=choisies), content_type=CSV)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

@@ -10,6 +10,8 @@ from cdv.enums import RoleCode
 from cdv.excel import workbook_response
 from cdv.models import Contrat
 from cdv.selectors import contrat_courant
+from cdv.services_exports import trop_gros
+from cdv.views_exports import export_differer
 from programmation import perms
 from programmation.imports import (
     programmation_export_rows,
@@ -91,11 +93,14 @@ def import_modele(request):
 
 
 def import_export(request):
-    """The contract's programmation as the user sees it, in the import's layout."""
+    """The contract's programmation as the user sees it, in the import's layout; built by a
+    task above EXPORT_SYNC_MAX_LIGNES actions."""
     contrat = _contrat(request)
     if contrat is None:
         raise Http404("Aucun contrat suivi.")
     actions = Action.objects.for_user(request.user).filter(appel__contrat=contrat)
+    if trop_gros(actions.count()):
+        return export_differer(request, contrat=contrat, kind="programmation_import", params={})
     rows = programmation_export_rows(actions)
     workbook = programmation_workbook(contrat=contrat, rows=rows)
     return workbook_response(workbook, _filename("programmation", contrat))

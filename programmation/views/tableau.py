@@ -1,14 +1,14 @@
 """The programming table of the current contract, and its CSV and Excel exports: the same
 selection (criteria, sort) and the same figures, from programmation.tableau."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from cdv.excel import workbook_response
 from cdv.selectors import contrat_courant
-from cdv.services_exports import export_demander, trop_gros
+from cdv.services_exports import trop_gros
+from cdv.views_exports import export_differer
 from programmation import exports_tableau, perms, tableau
 
 
@@ -45,11 +45,23 @@ def action_list(request):
     return render(request, "programmation/action_list.html", context)
 
 
+def _differer(request, contrat, selection, kind):
+    """Too many rows for one request: a task builds the same file (docs/exports.md)."""
+    criteres = selection.criteres.copy()
+    criteres.setlist("colonnes", request.GET.getlist("colonnes"))
+    return export_differer(
+        request, contrat=contrat, kind=kind, params={"criteres": criteres.urlencode()}
+    )
+
+
 def action_export_csv(request):
-    """Every row of the table as it is filtered and sorted, as CSV."""
+    """Every row of the table as it is filtered and sorted, as CSV; built by a task above
+    EXPORT_SYNC_MAX_LIGNES rows."""
     contrat, selection = _selection(request)
     if selection is None:
         return HttpResponseBadRequest("Vous ne suivez aucun contrat.")
+    if trop_gros(selection.actions.count()):
+        return _differer(request, contrat, selection, "tableau_actions_csv")
     donnees = tableau.tableau_programmation(user=request.user, actions=selection.actions)
     return exports_tableau.csv_response(
         donnees,
@@ -67,21 +79,7 @@ def action_export_xlsx(request):
         return HttpResponseBadRequest("Vous ne suivez aucun contrat.")
     user = request.user
     if trop_gros(selection.actions.count()):
-        # Too many rows for one request: a task builds the same workbook (docs/exports.md).
-        criteres = selection.criteres.copy()
-        criteres.setlist("colonnes", request.GET.getlist("colonnes"))
-        export = export_demander(
-            user=user,
-            contrat=contrat,
-            kind="tableau_actions",
-            params={"criteres": criteres.urlencode()},
-        )
-        messages.info(
-            request,
-            "Ce tableau compte beaucoup d'actions : le fichier se prépare en arrière-plan, "
-            "vous pourrez le télécharger ici dès qu'il sera prêt.",
-        )
-        return redirect("export_detail", pk=export.pk)
+        return _differer(request, contrat, selection, "tableau_actions")
     workbook = exports_tableau.tableau_workbook(
         tableau.tableau_programmation(user=user, actions=selection.actions),
         tableau.evolution(user=user, actions=selection.toutes_annees),

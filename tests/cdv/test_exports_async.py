@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from openpyxl import load_workbook
 from playwright.sync_api import expect
@@ -23,6 +24,8 @@ from tests.cdv.test_accessibility import (  # noqa: F401
 from tests.programmation.factories import ActionFactory, AppelFactory
 
 XLSX_URL = reverse("programmation:action_export_xlsx")
+CSV_URL = reverse("programmation:action_export_csv")
+IMPORT_EXPORT_URL = reverse("programmation:import_export")
 
 
 @pytest.fixture
@@ -271,7 +274,7 @@ def test_a_table_above_the_threshold_is_built_by_a_task(
     assert response["Location"] == f"/exports/{export.pk}/"
     assert (export.kind, export.etat) == ("tableau_actions", "pret")
     html = client.get(response["Location"]).content.decode()
-    assert "le fichier se prépare en arrière-plan" in html
+    assert "il se prépare en arrière-plan" in html
     telechargement = client.get(f"/exports/{export.pk}/telecharger/")
     assert 'filename="programmation-CN01102I-' in telechargement["Content-Disposition"]
     differe = _programmation(b"".join(telechargement.streaming_content))
@@ -282,6 +285,69 @@ def test_a_table_above_the_threshold_is_built_by_a_task(
         "Médiation sociale",
         "Chantier jeunes",
     ]
+
+
+def test_a_csv_above_the_threshold_is_built_by_a_task_with_the_same_text(
+    client, agent_agglo, trois_actions, settings, django_capture_on_commit_callbacks
+):
+    client.force_login(agent_agglo)
+    params = {"tri": "intitule", "colonnes": ["intitule", "demande"]}
+    settings.EXPORT_SYNC_MAX_LIGNES = 3
+    immediat = client.get(CSV_URL, params)
+    assert immediat["Content-Type"] == excel.CSV and not Export.objects.exists()
+
+    settings.EXPORT_SYNC_MAX_LIGNES = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(CSV_URL, params)
+    export = Export.objects.get()
+    assert response["Location"] == f"/exports/{export.pk}/"
+    assert (export.kind, export.etat) == ("tableau_actions_csv", "pret")
+    telechargement = client.get(f"/exports/{export.pk}/telecharger/")
+    assert re.search(
+        r'filename="programmation-CN01102I-\d{8}-\d{4}\.csv"',
+        telechargement["Content-Disposition"],
+    )
+    differe = b"".join(telechargement.streaming_content)
+    assert differe == immediat.content
+    lignes = differe.decode("utf-8-sig").split("\r\n")
+    assert [ligne.split(";")[0] for ligne in lignes[1:4]] == [
+        "Chantier jeunes",
+        "Médiation sociale",
+        "Soutien scolaire",
+    ]
+
+
+def test_the_programmation_in_the_import_layout_goes_to_a_task_above_the_threshold(
+    client, agent_agglo, trois_actions, settings, django_capture_on_commit_callbacks
+):
+    client.force_login(agent_agglo)
+    settings.EXPORT_SYNC_MAX_LIGNES = 3
+    immediat = load_workbook(io.BytesIO(client.get(IMPORT_EXPORT_URL).content))
+
+    settings.EXPORT_SYNC_MAX_LIGNES = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(IMPORT_EXPORT_URL)
+    export = Export.objects.get()
+    assert response["Location"] == f"/exports/{export.pk}/"
+    assert (export.kind, export.etat) == ("programmation_import", "pret")
+    telechargement = client.get(f"/exports/{export.pk}/telecharger/")
+    assert 'filename="programmation-import-CN01102I-' in telechargement["Content-Disposition"]
+    differe = load_workbook(io.BytesIO(b"".join(telechargement.streaming_content)))
+    assert differe.sheetnames == immediat.sheetnames
+    valeurs = set()
+    for nom in immediat.sheetnames:
+        lignes = [[c.value for c in row] for row in differe[nom].iter_rows()]
+        assert lignes == [[c.value for c in row] for row in immediat[nom].iter_rows()]
+        valeurs.update(v for ligne in lignes for v in ligne)
+    assert {"Chantier jeunes", "Médiation sociale", "Soutien scolaire"} <= valeurs
+
+
+def test_a_partner_cannot_have_the_import_layout_built(client, partenaire_etat, contrat):
+    with pytest.raises(PermissionDenied):
+        export_demander(
+            user=partenaire_etat, contrat=contrat, kind="programmation_import", params={}
+        )
+    assert not Export.objects.exists()
 
 
 # The progress page in a browser -----------------------------------------------------------

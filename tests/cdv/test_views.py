@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.defaults import server_error
 
 from cdv.enums import NiveauObjectif, RoleCode
+from cdv.models import Role
 from cdv.navigation import menu_for
 from tests import factories
 
@@ -468,14 +469,46 @@ def test_it_shows_the_login_form_in_french(client, db):
     assert "vendor/htmx/htmx.min.js" in html
 
 
-def test_it_logs_in_with_the_email_address(client, agent_agglo):
+def test_it_logs_in_with_the_email_address(client, porteur):
     response = client.post(
         reverse("login"),
-        {"username": "Agent@Agglo.fr", "password": factories.DEFAULT_PASSWORD},
+        {"username": porteur.email.upper(), "password": factories.DEFAULT_PASSWORD},
         follow=True,
     )
     assert response.redirect_chain[-1][0] == reverse("home")
-    assert "Bonjour Camille" in response.content.decode()
+    assert f"Bonjour {porteur.first_name}" in response.content.decode()
+
+
+def _connexion(client, user, **params):
+    return client.post(
+        reverse("login") + (f"?next={params['next']}" if params else ""),
+        {"username": user.email, "password": factories.DEFAULT_PASSWORD},
+    )
+
+
+@pytest.mark.parametrize("persona", ["agent_agglo", "partenaire_etat", "lecteur"])
+def test_the_pdv_team_and_partners_land_on_the_contracts_dashboard(client, request, persona):
+    response = _connexion(client, request.getfixturevalue(persona))
+    assert response["Location"] == reverse("tableau_de_bord")
+    assert "Tableau de bord" in client.get(response["Location"]).content.decode()
+
+
+def test_a_partner_asked_for_a_page_goes_to_that_page(client, lecteur):
+    response = _connexion(client, lecteur, next=reverse("quartiers:quartier_list"))
+    assert response["Location"] == reverse("quartiers:quartier_list")
+
+
+def test_roles_with_their_own_home_and_people_without_a_contract_land_on_home(
+    client, coordinateur_gup, agent_agglo, contrat
+):
+    # A GUP coordinator has its own home; the PDV agent with a GUP role too.
+    assert _connexion(client, coordinateur_gup)["Location"] == reverse("home")
+    client.logout()
+    agent_agglo.roles.add(Role.objects.get(code=RoleCode.COORDINATEUR_GUP))
+    assert _connexion(client, agent_agglo)["Location"] == reverse("home")
+    client.logout()
+    sans_contrat = factories.UserFactory(roles=[RoleCode.LECTEUR_PARTENAIRE])
+    assert _connexion(client, sans_contrat)["Location"] == reverse("home")
 
 
 def test_it_refuses_a_wrong_password_in_french(client, agent_agglo):
@@ -484,8 +517,8 @@ def test_it_refuses_a_wrong_password_in_french(client, agent_agglo):
     assert "Adresse électronique ou mot de passe incorrect" in response.content.decode()
 
 
-def test_it_sends_a_signed_in_user_from_login_to_home(client, agent_agglo):
-    client.force_login(agent_agglo)
+def test_it_sends_a_signed_in_user_from_login_to_home(client, porteur):
+    client.force_login(porteur)
     response = client.get(reverse("login"))
     assert response["Location"] == reverse("home")
 

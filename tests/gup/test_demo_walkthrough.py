@@ -38,7 +38,7 @@ def log_in(tab, role):
     tab.get_by_label("Adresse électronique").fill(demo_email(role))
     tab.get_by_label("Mot de passe").fill(PASSWORD)
     tab.get_by_role("button", name="Se connecter").click()
-    tab.wait_for_url("**/")
+    tab.wait_for_url(lambda url: "/connexion/" not in url)
 
 
 def test_a_residents_report_goes_from_the_public_page_to_its_resolution_by_a_landlord(

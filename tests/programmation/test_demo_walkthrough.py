@@ -56,7 +56,7 @@ def log_in(tab, role):
     tab.get_by_label("Adresse électronique").fill(demo_email(role))
     tab.get_by_label("Mot de passe").fill(PASSWORD)
     tab.get_by_role("button", name="Se connecter").click()
-    tab.wait_for_url("**/")
+    tab.wait_for_url(lambda url: "/connexion/" not in url)
 
 
 def log_out(tab):
