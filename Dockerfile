@@ -7,9 +7,10 @@ RUN npm ci --omit=dev --no-audit --no-fund
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
-# libmagic1: python-magic detects the real type of uploaded attachments.
+# libmagic1: python-magic detects the real type of uploaded attachments; postgresql-client:
+# pg_dump and pg_restore for `manage.py sauvegarder` and `restaurer` (docs/sauvegardes.md).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libmagic1 \
+    && apt-get install -y --no-install-recommends libmagic1 postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 COPY requirements/base.txt requirements/base.txt
 RUN pip install --no-cache-dir -r requirements/base.txt

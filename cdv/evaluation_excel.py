@@ -9,7 +9,7 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from cdv.excel import HEADER_FILL, HEADER_FONT, TOTAL_FONT
+from cdv.excel import HEADER_FILL, HEADER_FONT, TOTAL_FONT, formule
 
 TITRE_FONT = Font(bold=True, size=14)
 LEGENDE_FONT = Font(bold=True, size=12)
@@ -90,9 +90,8 @@ class Feuille:
             for index in totaux:
                 letter = get_column_letter(index + 1)
                 cell = sheet.cell(row=self.ligne, column=index + 1)
-                cell.value = f"=SUM({letter}{bloc.premiere}:{letter}{bloc.derniere})"
-                if bloc.vide:
-                    cell.value = 0
+                somme = f"=SUM({letter}{bloc.premiere}:{letter}{bloc.derniere})"
+                formule(cell, 0 if bloc.vide else somme)
                 cell.font = TOTAL_FONT
                 cell.number_format = formats.get(index, "General")
             self.ligne += 1

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "django_htmx",
+    "csp",
+    "axes",
     "cdv",
     "programmation",
     "quartiers",
@@ -94,7 +96,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: it answers a locked-out sign-in with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cdv.urls"
@@ -124,13 +129,17 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "cdv.User"
-AUTHENTICATION_BACKENDS = ["cdv.backends.RoleBackend"]
+# django-axes first: it refuses a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "cdv.backends.RoleBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("MOT_DE_PASSE_LONGUEUR_MIN", 12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -237,6 +246,8 @@ CELERY_BEAT_SCHEDULE = {
 # Exports above this many rows are built by a Celery task (docs/exports.md); their files are
 # deleted after EXPORT_CONSERVATION_JOURS days.
 EXPORT_SYNC_MAX_LIGNES = env_int("EXPORT_SYNC_MAX_LIGNES", 5000)
+# An imported .xlsx expanding beyond this many bytes is refused unread (cdv/imports_xlsx.py).
+IMPORT_XLSX_MAX_DECOMPRESSE = env_int("IMPORT_XLSX_MAX_DECOMPRESSE", 50 * 1024 * 1024)
 EXPORT_CONSERVATION_JOURS = env_int("EXPORT_CONSERVATION_JOURS", 7)
 
 REST_FRAMEWORK = {
@@ -271,6 +282,37 @@ SPECTACULAR_SETTINGS = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# A session ends SESSION_DUREE_HEURES after signing in (8 h: a working day), and when the
+# browser closes.
+SESSION_COOKIE_AGE = env_int("SESSION_DUREE_HEURES", 8) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failures for an account from an
+# address, that pair is locked for AXES_COOLOFF_MINUTES; a successful sign-in resets the count.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/verrouille.html"
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+
+# Content Security Policy: only the app's own scripts, styles, images and connections (no
+# inline script or style, no CDN, no framing).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -2,7 +2,7 @@
 
 from openpyxl.chart import BarChart, LineChart, Reference
 
-from cdv.excel import EURO, PERCENT, TOTAL_FONT, add_table, new_workbook
+from cdv.excel import EURO, PERCENT, TOTAL_FONT, add_table, formule, new_workbook
 
 SYNTHESE = "Synthèse par année"
 
@@ -40,7 +40,7 @@ def _synthese(workbook, bilan):
     )
     last, total = len(rows) + 1, len(rows) + 2
     # The overall co-funding ratio is a ratio of the totals, not a sum of the yearly ones.
-    ratio = sheet.cell(row=total, column=6, value=f'=IF(C{total}=0,"",D{total}/C{total})')
+    ratio = formule(sheet.cell(row=total, column=6), f'=IF(C{total}=0,"",D{total}/C{total})')
     ratio.number_format = PERCENT
     ratio.font = TOTAL_FONT
 

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl.chart import BarChart, Reference
 
-from cdv.excel import CSV, DATE, EURO, add_table, new_workbook
+from cdv.excel import CSV, DATE, EURO, add_table, new_workbook, texte_sur
 from cdv.formats import jour
 from programmation.filters import NouveauteAction
 from programmation.tableau import COLONNES, COLONNES_EXPORT, GROUPES, MONTANTS
@@ -101,14 +101,15 @@ def colonnes(tableau, choisies):
 
 
 def _texte(value, colonne):
-    """A cell as French Excel reads a CSV: decimal comma, dates dd/mm/yyyy."""
+    """A cell as French Excel reads a CSV: decimal comma, dates dd/mm/yyyy; a text starting
+    like a formula quoted (texte_sur)."""
     if value is None:
         return ""
     if colonne.format == EURO:
         return f"{value:.2f}".replace(".", ",")
     if colonne.format == DATE:
         return jour(value)
-    return str(value)
+    return texte_sur(value) if isinstance(value, str) else str(value)
 
 
 def csv_texte(tableau, *, choisies):
@@ -118,7 +119,7 @@ def csv_texte(tableau, *, choisies):
     sortie = io.StringIO()
     sortie.write("\ufeff")
     writer = csv.writer(sortie, delimiter=";", lineterminator="\r\n")
-    writer.writerow([c.entete for c in cols])
+    writer.writerow([texte_sur(c.entete) for c in cols])
     for ligne in tableau.lignes:
         writer.writerow([_texte(c.valeur(ligne), c) for c in cols])
     totaux = [_texte(c.total(tableau), c) if c.total else "" for c in cols]

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from cdv.excel import workbook_response
+from cdv.imports_xlsx import xlsx_valider
 from quartiers import perms
 from quartiers.imports import COLONNES, indicateurs_import, indicateurs_workbook
 
@@ -26,6 +27,7 @@ class ImportForm(forms.Form):
             raise forms.ValidationError("Choisissez un fichier .xlsx ou .csv.")
         if fichier.size > TAILLE_MAX:
             raise forms.ValidationError("Le fichier dépasse 5 Mo : découpez-le par indicateur.")
+        xlsx_valider(fichier)
         return fichier
 
 

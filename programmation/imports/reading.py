@@ -8,6 +8,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from cdv.imports_xlsx import ClasseurTropLourd, PasUnClasseur, xlsx_check
 from programmation.imports.layout import (
     COLONNES,
     COLONNES_PAR_TITRE,
@@ -82,10 +83,14 @@ def read_rows(fichier):
     """The data rows of `fichier` as [(line number, {column key: raw value})], and the
     problems of its header. Raises FichierIllisible for a file that is not a table."""
     name, content = _content(fichier)
-    if content[:2] == b"PK":
+    if content[:2] == b"PK" or name.lower().endswith((".xlsx", ".xlsm")):
+        try:
+            xlsx_check(content)
+        except PasUnClasseur as exc:
+            raise FichierIllisible from exc
+        except ClasseurTropLourd as exc:
+            return [], [ErreurImport(None, "", str(exc))]
         rows = _xlsx_rows(content)
-    elif name.lower().endswith((".xlsx", ".xlsm")):
-        raise FichierIllisible
     else:
         rows = _csv_rows(content)
     if not rows:

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 
 from cdv.enums import RoleCode
 from cdv.excel import workbook_response
+from cdv.imports_xlsx import xlsx_valider
 from cdv.models import Contrat
 from cdv.selectors import contrat_courant
 from cdv.services_exports import trop_gros
@@ -38,6 +39,7 @@ class ImportForm(forms.Form):
             raise forms.ValidationError("Choisissez un fichier .xlsx ou .csv.")
         if fichier.size > TAILLE_MAX:
             raise forms.ValidationError("Le fichier dépasse 5 Mo : découpez-le par année.")
+        xlsx_valider(fichier)
         return fichier
 
 
