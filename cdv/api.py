@@ -9,9 +9,10 @@ import copy
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models.deletion import ProtectedError
 from django.urls import include, path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import exceptions, mixins, routers, serializers, viewsets
 from rest_framework.decorators import action
@@ -226,7 +227,7 @@ class ReunionSerializer(ModelCleanSerializer):
         ]
         validators = []
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_compte_rendu_url(self, reunion):
         """The scoped download action, never the storage's own URL."""
         if not reunion.compte_rendu:
@@ -322,6 +323,18 @@ class ScopedViewSet(LoginNotRequiredMixin, viewsets.ReadOnlyModelViewSet):
         return queryset
 
 
+class StillInUse(exceptions.APIException):
+    status_code = 409
+    default_detail = "Cet élément est encore utilisé et ne peut pas être supprimé."
+    default_code = "protected"
+
+
+def _used_by(exc):
+    """The kinds of records that block a deletion, e.g. « actions, objectifs »."""
+    names = {str(obj._meta.verbose_name_plural) for obj in exc.protected_objects}
+    return ", ".join(sorted(names))
+
+
 class ContratWriteViewSet(
     mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, ScopedViewSet
 ):
@@ -341,6 +354,25 @@ class ContratWriteViewSet(
         # The record's current contract was checked by get_object(); this checks the new one.
         self.check_can_manage(serializer.build_candidate(serializer.validated_data))
         serializer.save()
+
+    @extend_schema(
+        responses={
+            204: None,
+            409: OpenApiResponse(description="L'élément est encore utilisé ailleurs."),
+        }
+    )
+    def destroy(self, request, *args, **kwargs):
+        return super().destroy(request, *args, **kwargs)
+
+    def perform_destroy(self, instance):
+        # A pillar or an objective that actions still use stays (on_delete=PROTECT).
+        try:
+            instance.delete()
+        except ProtectedError as exc:
+            raise StillInUse(
+                f"Impossible de supprimer « {instance} » : des éléments l'utilisent encore "
+                f"({_used_by(exc)})."
+            ) from exc
 
 
 class ContratViewSet(ScopedViewSet):

@@ -282,6 +282,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "cdv.views.csrf_echec"
 # A session ends SESSION_DUREE_HEURES after signing in (8 h: a working day), and when the
 # browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_DUREE_HEURES", 8) * 3600

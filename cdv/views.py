@@ -36,6 +36,12 @@ def permission_required(predicate):
     return decorator
 
 
+def csrf_echec(request, reason=""):
+    """A form sent without a valid CSRF token (settings.CSRF_FAILURE_VIEW): nothing saved,
+    said in French, with the site's header."""
+    return render(request, "403_csrf.html", status=403)
+
+
 class LoginView(auth_views.LoginView):
     """After signing in (and without `next`), the PDV team and the partners land on the
     contract's dashboard, everybody else on the home page of their roles."""

@@ -62,7 +62,7 @@ def _perime(quoi, actuel, code=status.HTTP_409_CONFLICT):
 class CategorieSerializer(serializers.ModelSerializer):
     contrat = serializers.IntegerField(source="contrat_id", read_only=True)
     organisation_responsable_nom = serializers.CharField(
-        source="organisation_responsable.nom", read_only=True, default=None
+        source="organisation_responsable.nom", read_only=True, allow_null=True, default=None
     )
 
     class Meta:
@@ -148,7 +148,7 @@ class SignalementListSerializer(serializers.ModelSerializer):
     priorite_libelle = choice_label("priorite")
     source_libelle = choice_label("source")
     organisation_responsable_nom = serializers.CharField(
-        source="organisation_responsable.nom", read_only=True, default=None
+        source="organisation_responsable.nom", read_only=True, allow_null=True, default=None
     )
     en_retard = serializers.BooleanField(read_only=True)
 

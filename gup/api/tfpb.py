@@ -271,10 +271,15 @@ class ConventionTFPBViewSet(WriteViewSet):
             serializer.validated_data.setdefault(name, getattr(serializer.instance, name))
         self._save(serializer, serializer.instance)
 
-    def perform_destroy(self, instance):
-        raise exceptions.MethodNotAllowed(
-            "DELETE", detail="Une convention ne se supprime pas depuis l'API."
-        )
+    # No DELETE at all, so the schema does not offer one; the refusal keeps its French reason.
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        if request.method == "DELETE":
+            raise exceptions.MethodNotAllowed(
+                "DELETE", detail="Une convention ne se supprime pas depuis l'API."
+            )
+        return super().http_method_not_allowed(request, *args, **kwargs)
 
 
 class AbattementTFPBViewSet(WriteViewSet):

@@ -46,7 +46,9 @@ class QuartierViewSet(ScopedViewSet):
     @action(detail=False, methods=["get"], pagination_class=None)
     def perimetres(self, request):
         quartiers = self.filter_queryset(self.get_queryset()).exclude(perimetre=None)
-        return Response(feature_collection(quartiers.order_by("nom", "pk")))
+        return Response(
+            feature_collection(quartiers.order_by("nom", "pk")), content_type="application/geo+json"
+        )
 
 
 class IndicateurViewSet(ScopedViewSet):
