@@ -1,9 +1,12 @@
 """Forms of the programmation pages: the application (CERFA 12156) with its tables, and the
 workflow steps. Labels and messages are what users read: French."""
 
+import datetime
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 
 from cdv.enums import NiveauObjectif
@@ -42,7 +45,10 @@ def financeurs_of(appel):
 
 
 class ActionForm(forms.ModelForm):
-    """The action itself: what, why, for whom, when, where, with whom."""
+    """The action itself: what, why, for whom, when, where, with whom; `version` is the one
+    the user read (services.action_content_save refuses a save over an older one)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     class Meta:
         model = Action
@@ -121,6 +127,20 @@ class ActionForm(forms.ModelForm):
         fields["reconduction_de"].label_from_instance = lambda a: f"{a.intitule} ({a.appel.annee})"
         for name in ("pilier", "objectif", "thematique", "reconduction_de"):
             fields[name].empty_label = EMPTY_LABEL
+        fields["version"].initial = self.instance.version
+
+    def save(self, commit=True):
+        """Write the form's fields and the version, never the workflow's (état, dates of
+        deposit, instructor…), which a step taken meanwhile may have changed."""
+        action = super().save(commit=False)
+        if commit:
+            if action.pk:
+                champs = [name for name in self._meta.fields if name != "axes"]
+                action.save(update_fields=[*champs, "version", "modifiee_le", "modifiee_par"])
+            else:
+                action.save()
+            self.save_m2m()
+        return action
 
     def clean(self):
         cleaned = super().clean()
@@ -263,6 +283,43 @@ class Demande:
             formset.save()
         return action
 
+    def differences(self, actuel):
+        """Where the user's input (this bound, validated form) differs from `actuel`, the
+        action as it is now saved: [(label, typed, saved)], in the page's order. Fields
+        the user typed wrongly are left out: their error already shows."""
+        items = []
+        form = self.form
+        for name in form._meta.fields:
+            if name not in form.cleaned_data:
+                continue
+            saisi = form.cleaned_data[name]
+            enregistre = getattr(actuel, name)
+            if name == "axes":
+                enregistre = list(enregistre.all())
+            texte_saisi, texte_enregistre = _texte(saisi), _texte(enregistre)
+            if texte_saisi != texte_enregistre:
+                items.append((form.fields[name].label, texte_saisi, texte_enregistre))
+        for key, formset in self.formsets.items():
+            champs = {
+                name: field
+                for name, field in formset.empty_form.fields.items()
+                if name not in ("id", "DELETE", "action")
+            }
+            saisies = [
+                _ligne(row.cleaned_data.get, champs)
+                for row in formset.forms
+                if row.cleaned_data and not row.cleaned_data.get("DELETE")
+            ]
+            # unscoped: the rows of `actuel`, reached through the reader's scope by the view.
+            enregistrees = [
+                _ligne(lambda name, obj=obj: getattr(obj, name), champs)
+                for obj in formset.model.objects.filter(action=actuel)
+            ]
+            if sorted(saisies) != sorted(enregistrees):
+                titre = self.TABLES[key][1]
+                items.append((titre, _lignes(saisies), _lignes(enregistrees)))
+        return items
+
     def show_errors(self, errors):
         """Put the submission errors ({key: [messages]}) next to what they concern: a field
         of the action, a table, or, failing both, the top of the form. None is dropped."""
@@ -309,6 +366,53 @@ class Demande:
         for message in self.pieces_errors:
             items.append(("#pieces", "Pièces jointes", message))
         return items
+
+
+VIDE = "(vide)"
+
+
+def _texte(value):
+    """A value as the differences' list shows it: French numbers and dates, names."""
+    if value is None or value == "":
+        return VIDE
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, Decimal):
+        text = f"{value:f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return text.replace(".", ",")
+    if isinstance(value, datetime.date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, list | tuple | models.QuerySet):
+        return ", ".join(sorted(str(item) for item in value)) or VIDE
+    return str(value).strip() or VIDE
+
+
+def _ligne(get, champs):
+    """One row of a table as text; a code shows as its label (compte 64 → its name)."""
+    textes = []
+    for name, field in champs.items():
+        value = get(name)
+        if not isinstance(field, forms.ModelChoiceField) and hasattr(field, "choices"):
+            value = _libelles(field.choices).get(value, value)
+        textes.append(_texte(value))
+    return " ; ".join(textes)
+
+
+def _libelles(choices):
+    """{code: label} of choices, <optgroup>s flattened."""
+    flat = {}
+    for code, label in choices:
+        if isinstance(label, list | tuple):
+            flat.update(_libelles(label))
+        else:
+            flat[code] = label
+    return flat
+
+
+def _lignes(rows):
+    return " / ".join(rows) or VIDE
 
 
 def error_dict(exc):

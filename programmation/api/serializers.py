@@ -357,7 +357,15 @@ class ActionDetailSerializer(ActionListSerializer):
             "etapes_possibles",
             "peut_modifier",
             "peut_donner_avis",
+            "version",
+            "modifiee_le",
         ]
+        extra_kwargs = {
+            "version": {
+                "help_text": "La version du contenu de la demande (aussi dans l'en-tête ETag) : "
+                "à renvoyer pour la modifier (PUT, PATCH)."
+            },
+        }
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_instructeur(self, action):

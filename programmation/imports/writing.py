@@ -104,6 +104,10 @@ class _Ecriture:
         for name in changed:
             setattr(obj, name, values[name])
         obj.full_clean()
+        if hasattr(obj, "version"):
+            # An application open in someone's form must see that the import changed it.
+            obj.version += 1
+            changed.append("version")
         obj.save(update_fields=changed)
         self._count(type(obj), "modifies")
         return True

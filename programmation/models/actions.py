@@ -173,6 +173,20 @@ class Action(models.Model):
     )
     cree_le = models.DateTimeField("créée le", default=timezone.now, editable=False)
     deposee_le = models.DateTimeField("déposée le", null=True, blank=True, editable=False)
+    # Optimistic locking of the application's content: each save of the form (page or API)
+    # takes the next version, and a save made over an older one is refused
+    # (services.action_content_save), naming who saved last and when.
+    version = models.PositiveIntegerField("version", default=1, editable=False)
+    modifiee_le = models.DateTimeField("modifiée le", null=True, blank=True, editable=False)
+    modifiee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="modifiée par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     objects = ActionQuerySet.as_manager()
 

@@ -1,9 +1,9 @@
-"""Writes on applications: the deposit's checks, the workflow's steps, the funders' opinions
-and the committee's decisions."""
+"""Writes on applications: their content (at the version the user read), the deposit's
+checks, the workflow's steps, the funders' opinions and the committee's decisions."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from cdv.formats import montant
@@ -15,6 +15,7 @@ from programmation.enums import (
     NatureFinancement,
 )
 from programmation.models import (
+    Action,
     Avis,
     Bilan,
     Financement,
@@ -125,6 +126,73 @@ def action_submission_errors(action):
     for message in services_echanges.pieces_submission_errors(action):
         add("pieces", message)
     return errors
+
+
+# Content -----------------------------------------------------------------------------------
+
+PERIMEE = (
+    "Cette demande a été modifiée par {qui}{quand} pendant que vous la modifiiez : vos "
+    "changements ne sont pas enregistrés. Voici la version actuelle ; reportez-y vos "
+    "modifications."
+)
+VERSION_REQUISE = (
+    "Indiquez la version de la demande que vous avez lue : rechargez la page pour la modifier."
+)
+INTERDIT_MODIFIER = "Vous ne pouvez pas modifier cette demande dans son état actuel."
+
+
+class VersionPerimee(ValidationError):
+    """The application changed since the user read it: `actuel` is the action as it now is
+    (with `modifiee_par`), `message` names who saved it and when."""
+
+    def __init__(self, *, actuel):
+        self.actuel = actuel
+        super().__init__({"version": [perimee_message(actuel)]})
+
+
+def perimee_message(actuel):
+    """The French refusal of a save made over an older version than `actuel`."""
+    auteur = actuel.modifiee_par
+    qui = (auteur.get_full_name() or auteur.email) if auteur else "quelqu'un d'autre"
+    quand = ""
+    if actuel.modifiee_le:
+        moment = timezone.localtime(actuel.modifiee_le)
+        quand = f" le {moment:%d/%m/%Y} à {moment:%H:%M}"
+    return PERIMEE.format(qui=qui, quand=quand)
+
+
+@transaction.atomic
+def action_content_save(*, action, user, version, formulaire):
+    """Save the application's content as `formulaire` (a validated form whose `save()`
+    writes it on `action`) has it, if the action is still at `version`, the one the user
+    read; else VersionPerimee and nothing is written.
+
+    The version is taken by a conditional UPDATE (`WHERE version = <read>`): of two saves
+    made over the same version, the database lets exactly one through, whatever the
+    timing; the other finds no row to update. A new action (no pk) needs no version.
+    """
+    now = timezone.now()
+    if action.pk is None:
+        action.modifiee_le, action.modifiee_par = now, user
+        return formulaire.save()
+    if version is None:
+        raise ValidationError({"version": [VERSION_REQUISE]})
+    # unscoped: the caller reached the action through Action.objects.for_user().
+    pris = Action.objects.filter(pk=action.pk, version=version).update(
+        version=F("version") + 1, modifiee_le=now, modifiee_par=user
+    )
+    if not pris:
+        raise VersionPerimee(actuel=Action.objects.select_related("modifiee_par").get(pk=action.pk))
+    # The row is now ours until commit: the rule is checked on its current state, in case
+    # a workflow step moved it since the page was read.
+    actuel = Action.objects.select_related("appel").get(pk=action.pk)
+    if not perms.can_edit_application(user, actuel):
+        raise PermissionDenied(INTERDIT_MODIFIER)
+    action.version, action.modifiee_le, action.modifiee_par = actuel.version, now, user
+    return formulaire.save()
+
+
+# Workflow ------------------------------------------------------------------------------------
 
 
 def _check_transition(user, action, code):

@@ -15,6 +15,7 @@ from programmation.views import suivi
 
 # Where a failed submission leaves its errors for the form page it redirects to.
 SUBMISSION_ERRORS = "programmation_erreurs_depot"
+NOT_SAVED = "Rien n'a été enregistré : corrigez les champs signalés."
 SUBMITTED = {
     "deposer": "Votre demande est déposée : l'équipe du contrat l'a reçue.",
     "completer": "Votre demande complétée est renvoyée à l'instruction.",
@@ -114,7 +115,8 @@ def _application(request, action):
 
     "Enregistrer le brouillon" keeps whatever is valid field by field; "Déposer" saves the
     same way, then asks the service to submit. A refused submission leaves the draft saved
-    and comes back to this page with every problem next to its field.
+    and comes back to this page with every problem next to its field. A save made over a
+    version someone else saved meanwhile writes nothing (see _conflict).
     """
     user = request.user
     code = _submission_code(action)
@@ -122,7 +124,20 @@ def _application(request, action):
     if request.method == "POST":
         demande = _demande(request, action, request.POST)
         if demande.is_valid():
-            action = demande.save()
+            try:
+                action = services.action_content_save(
+                    action=action,
+                    user=user,
+                    version=demande.form.cleaned_data["version"],
+                    formulaire=demande,
+                )
+            except services.VersionPerimee as exc:
+                return _conflict(request, exc)
+            except ValidationError as exc:
+                demande.show_errors(error_dict(exc))
+                return _render_application(
+                    request, action, demande, intitule, code, titre=NOT_SAVED
+                )
             if "deposer" not in request.POST:
                 messages.success(request, "Votre brouillon est enregistré.")
                 return redirect("programmation:action_edit", action.pk)
@@ -132,7 +147,7 @@ def _application(request, action):
                 return _back_to_form(request, action, exc)
             messages.success(request, SUBMITTED[code])
             return redirect("programmation:action_detail", action.pk)
-        titre = "Rien n'a été enregistré : corrigez les champs signalés."
+        titre = NOT_SAVED
     else:
         demande = _demande(request, action)
         titre = ""
@@ -143,6 +158,33 @@ def _application(request, action):
             titre = (
                 "Votre brouillon est enregistré, mais la demande ne peut pas encore être déposée :"
             )
+    return _render_application(request, action, demande, intitule, code, titre=titre)
+
+
+def _conflict(request, exc):
+    """Someone saved the application since this user read it: nothing of theirs was
+    written. The form comes back with what they typed, now at the current version (so that
+    saving again is a deliberate choice), and the fields where it differs from what is
+    saved, so that nothing typed is lost."""
+    actuel = exc.actuel
+    action = _action(request, actuel.pk)  # a second copy: the form writes the input on it
+    data = request.POST.copy()
+    data["action-version"] = str(actuel.version)
+    demande = _demande(request, action, data)
+    demande.is_valid()
+    return _render_application(
+        request,
+        action,
+        demande,
+        actuel.intitule,
+        _submission_code(actuel),
+        titre=NOT_SAVED,
+        conflit=exc.messages[0],
+        differences=demande.differences(actuel),
+    )
+
+
+def _render_application(request, action, demande, intitule, code, *, titre, **extra):
     context = {
         "action": action,
         "intitule": intitule,
@@ -151,6 +193,7 @@ def _application(request, action):
         "erreurs": demande.summary(),
         "erreurs_titre": titre,
         "depot_label": TRANSITIONS[code].label,
+        **extra,
     }
     if action.pk:
         context["totaux"] = selectors.budget_totaux(action)
