@@ -15,7 +15,7 @@ from django.urls import reverse
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
-from cdv import perms
+from cdv import audit, perms
 from cdv.models import (
     AxeTransversal,
     Contrat,
@@ -93,7 +93,16 @@ class ScopedMixin:
 
 
 class ScopedAdmin(ScopedMixin, admin.ModelAdmin):
-    """Every admin of cdv: `Model.objects.for_user(request.user)` rows, scoped choices."""
+    """Every admin of cdv: `Model.objects.for_user(request.user)` rows, scoped choices; a
+    record's history shows its audit trail (cdv.audit)."""
+
+    object_history_template = "admin/journal.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and self.has_view_or_change_permission(request, obj):
+            extra_context = {**(extra_context or {}), "journal": audit.journal(obj)}
+        return super().history_view(request, object_id, extra_context)
 
     def save_model(self, request, obj, form, change):
         # The form may point the record to another contract: check the contract it lands in.

@@ -82,6 +82,12 @@ def can_read_private_annotations(user, action):
     )
 
 
+def can_view_journal(user, action):
+    """Le journal des modifications d'une demande est lu par ses instructeurs (l'équipe
+    politique de la ville du contrat, les financeurs sollicités)."""
+    return can_read_private_annotations(user, action)
+
+
 # Who follows the programmation of a contract: its tables, its bilan physico-financier.
 PROGRAMMATION_ROLES = frozenset(
     {RoleCode.ADMIN_PDV, RoleCode.INSTRUCTEUR_FINANCEUR, RoleCode.LECTEUR_PARTENAIRE}

@@ -9,6 +9,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
+from auditlog.context import disable_auditlog
 from django.db import transaction
 from django.utils import timezone
 
@@ -532,8 +533,14 @@ def demo_load(*, password):
     quartiers, the 2024 contract's calls for projects and a few actions.
 
     Idempotent: rows are matched on natural keys (SIRET, e-mail, contract and name…) and
-    updated in place. Every account gets `password`. Returns a DemoReport.
+    updated in place. Every account gets `password`. Returns a DemoReport. The audit trail
+    starts after it: the generated history is not somebody's work.
     """
+    with disable_auditlog():
+        return _demo_load(password=password)
+
+
+def _demo_load(*, password):
     report = DemoReport()
     orgs = _load_organisations(report)
     epci = orgs["agglo"]

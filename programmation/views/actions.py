@@ -7,6 +7,7 @@ from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from cdv import audit
 from programmation import perms, selectors, services
 from programmation.enums import TRANSITIONS, CoteBudget, EtatAction, EtatAppel
 from programmation.forms import Demande, TransitionForm, error_dict
@@ -244,6 +245,7 @@ def _detail(request, action, *, erreurs=None, form=None):
         "can_read_private": perms.can_read_private_annotations(user, action),
         "can_edit": perms.can_edit_application(user, action),
         "etapes": etapes,
+        "journal": audit.journal(action) if perms.can_view_journal(user, action) else None,
     }
     context.update(suivi.suivi_context(user, action))
     return render(request, "programmation/action_detail.html", context)

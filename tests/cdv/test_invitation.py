@@ -73,7 +73,9 @@ def test_it_invites_a_person_who_then_sets_a_password_and_logs_in(
         {"username": "nouvelle.recrue@agglo.fr", "password": "Quartiers-2030!"},
         follow=True,
     )
-    assert "Bonjour Léa" in response.content.decode()
+    # Signed in, on the contract's dashboard where the PDV team lands.
+    assert response.redirect_chain[-1][0] == reverse("tableau_de_bord")
+    assert "Léa Garcia" in response.content.decode()
 
     # The link served once: following it again says so.
     html = client.get(link_in(message), follow=True).content.decode()
