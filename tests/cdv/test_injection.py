@@ -12,7 +12,6 @@ import datetime
 import io
 import os
 import shutil
-import subprocess
 from decimal import Decimal as D
 
 import pytest
@@ -23,6 +22,7 @@ from cdv.excel import add_table, new_workbook, texte_sur
 from programmation.enums import EtatAction
 from tests import factories
 from tests.gup.factories import SignalementFactory
+from tests.libreoffice import lignes_csv
 from tests.programmation.factories import (
     ActionFactory,
     AppelFactory,
@@ -184,24 +184,7 @@ def test_libreoffice_shows_the_user_text_and_computes_the_totals(
     source = tmp_path / "source" / "programmation.xlsx"
     source.parent.mkdir()
     source.write_bytes(response.content)
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            # ";" separated, UTF-8, the values themselves (not as formatted on screen).
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):59,34,76,1,,1033,false,true,false,false",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    with open(tmp_path / "programmation.csv", encoding="utf-8") as fichier:
-        lignes = list(csv.reader(fichier, delimiter=";"))
+    lignes = lignes_csv(source, tmp_path)
     demande = lignes[0].index(f"{FINANCEUR} — demandé")
     assert {(ligne[1], ligne[2]) for ligne in lignes[1:3]} == {
         ("Association Beta", MEDIATION),

@@ -35,7 +35,6 @@ import io
 import os
 import re
 import shutil
-import subprocess
 from decimal import Decimal
 
 import pytest
@@ -54,6 +53,7 @@ from tests.cdv.test_accessibility import (  # noqa: F401 (fixtures)
     log_in,
     page,
 )
+from tests.libreoffice import convertir
 from tests.programmation.factories import (
     ActionFactory,
     AppelFactory,
@@ -536,22 +536,7 @@ def test_libreoffice_computes_the_totals_to_the_selectors_numbers(
     source = tmp_path / "source" / "bilan.xlsx"
     source.parent.mkdir()
     source.write_bytes(client.get(EXCEL_URL, PERIODE).content)
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    workbook = load_workbook(tmp_path / "bilan.xlsx", data_only=True)
+    workbook = load_workbook(convertir(source, tmp_path, "xlsx"), data_only=True)
     synthese = workbook["Synthèse par année"]
     totaux = bilan.totaux
     assert synthese["B4"].value == totaux.nb_actions

@@ -8,7 +8,6 @@ import io
 import os
 import re
 import shutil
-import subprocess
 from decimal import Decimal as D
 
 import pytest
@@ -21,6 +20,7 @@ from cdv.models import ThematiqueANCT
 from programmation.enums import EtatAction, NatureFinancement
 from programmation.models import ActionQuartier
 from tests import factories
+from tests.libreoffice import lignes_csv
 from tests.programmation.factories import (
     ActionFactory,
     AppelFactory,
@@ -568,24 +568,7 @@ def test_libreoffice_computes_the_same_totals(client, jeu, agent_agglo, tmp_path
     source = tmp_path / "source" / "programmation.xlsx"
     source.parent.mkdir()
     workbook.save(source)
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            # ";" separated, UTF-8, the values themselves (not as formatted on screen).
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):59,34,76,1,,1033,false,true,false,false",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    with open(tmp_path / "programmation.csv", encoding="utf-8") as fichier:
-        lignes = list(csv.reader(fichier, delimiter=";"))
+    lignes = lignes_csv(source, tmp_path)
     assert len(lignes) == 6  # the header, four actions, the totals
     total = lignes[-1]
     assert total[0] == "Total"
