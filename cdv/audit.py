@@ -27,7 +27,10 @@ NON_JOURNALISES = {
     "gup.EvenementSignalement",
     "pre.JournalAcces",
 }
-CHAMPS_EXCLUS = {"password", "last_login", "version"}
+CHAMPS_EXCLUS = {"password", "last_login", "version", "modifiee_le", "modifiee_par"}
+# Records whose state changes are their workflow's own append-only log (TransitionAction,
+# EvenementSignalement), shown on their page: the trail does not repeat them.
+ETAT_DANS_SON_HISTORIQUE = {"programmation.Action", "gup.Signalement"}
 # Apps whose records concern identified minors or residents: values never kept.
 APPS_MASQUEES = {"pre", "citeslab"}
 MASQUE = "(masqué)"
@@ -63,6 +66,8 @@ def enregistrer():
                 for field in model._meta.concrete_fields
                 if field.name in CHAMPS_EXCLUS or _chiffre(field)
             ]
+            if model._meta.label in ETAT_DANS_SON_HISTORIQUE:
+                exclus.append("etat")
             auditlog.register(model, exclude_fields=exclus)
 
 

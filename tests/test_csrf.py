@@ -29,16 +29,18 @@ def sans_jeton(superuser):
     return client
 
 
-@pytest.mark.parametrize(
-    "route",
-    [route for route in ROUTES if route.name not in SANS_CSRF],
-    ids=lambda route: route.name,
-)
-def test_a_post_without_the_csrf_token_is_refused(sans_jeton, route):
+def test_a_post_without_the_csrf_token_is_refused_everywhere(sans_jeton):
     avant = _lignes()
-    response = sans_jeton.post(route.url, {"nom": "Intrus"})
-    # 403: the CSRF check; 405: the route takes no POST at all. Never a change.
-    assert response.status_code in (403, 405), (route.url, response.status_code)
+    acceptes = []
+    for route in ROUTES:
+        if route.name in SANS_CSRF:
+            continue
+        response = sans_jeton.post(route.url, {"nom": "Intrus"})
+        # 403: the CSRF check; 405: the route takes no POST at all.
+        if response.status_code not in (403, 405):
+            acceptes.append((route.url, response.status_code))
+    assert acceptes == []
+    # Counted once for all the routes: no table gained, lost or changed a row count.
     assert _lignes() == avant
 
 
