@@ -45,6 +45,20 @@ FORBIDDEN_READ = "Votre rôle ne donne pas accès à ces données."
 # ---------------------------------------------------------------------------------------
 
 
+INT_MAX = 2_147_483_647  # the range of an integer column
+
+
+def version_if_match(request):
+    """The version named by an `If-Match: W/"3"` (or `"3"`) header, None without one;
+    0 (matching no version) for a header that names none. Shared by the APIs whose records
+    carry a `version` (optimistic concurrency)."""
+    valeur = request.headers.get("If-Match", "").strip()
+    if not valeur:
+        return None
+    valeur = valeur.removeprefix("W/").strip('"')
+    return int(valeur) if valeur.isdigit() and int(valeur) <= INT_MAX else 0
+
+
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """A primary key accepted only among the records the requesting user may see."""
 

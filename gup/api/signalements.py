@@ -13,7 +13,7 @@ from rest_framework import decorators, exceptions, mixins, serializers, status
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from cdv.api import ScopedPrimaryKeyRelatedField
+from cdv.api import ScopedPrimaryKeyRelatedField, version_if_match
 from cdv.models import Organisation
 from gup import perms, services, services_signalements
 from gup.enums import TRANSITIONS, Priorite, SourceSignalement
@@ -35,16 +35,10 @@ VERSION_REQUISE = "Indiquez la version du signalement que vous avez lue (champ v
 PERIME = "{quoi} a été modifié entre-temps : relisez-le (version {version}) puis recommencez."
 
 
-def _if_match(request):
-    """The version named by an `If-Match: "3"` header, None without one."""
-    valeur = request.headers.get("If-Match", "").strip().removeprefix("W/").strip('"')
-    return int(valeur) if valeur.isdigit() else None
-
-
 def _version_demandee(request, body_version):
     """The version the client read, and the status of a refusal: 412 when it came in the
     If-Match header, 409 when it came in the body."""
-    header = _if_match(request)
+    header = version_if_match(request)
     if header is not None:
         return header, status.HTTP_412_PRECONDITION_FAILED
     return body_version, status.HTTP_409_CONFLICT

@@ -24,6 +24,7 @@ from rest_framework import decorators, exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from cdv.api import INT_MAX, version_if_match
 from programmation import perms, services
 from programmation.api.base import AliasOrderingFilter, ProgrammationViewSet, service_errors
 from programmation.api.serializers import ActionDetailSerializer, ActionListSerializer
@@ -33,7 +34,6 @@ from programmation.forms import ActionForm
 from programmation.forms_comite import NEGATIF
 from programmation.models import Action
 
-INT_MAX = 2_147_483_647  # the range of an integer column
 INTERDIT_MODIFIER = (
     "Seul le porteur modifie sa demande, tant qu'elle est en brouillon ou à compléter."
 )
@@ -161,16 +161,6 @@ class ConflitSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="Qui a modifié la demande, et quand.")
     version = serializers.IntegerField(help_text="La version actuelle.")
     actuelle = ActionDetailSerializer(help_text="La demande telle qu'elle est enregistrée.")
-
-
-def _if_match(request):
-    """The version named by an `If-Match: W/"3"` (or `"3"`) header, None without one;
-    0 (matching nothing) for a header that names no version."""
-    valeur = request.headers.get("If-Match", "").strip()
-    if not valeur:
-        return None
-    valeur = valeur.removeprefix("W/").strip('"')
-    return int(valeur) if valeur.isdigit() and int(valeur) <= INT_MAX else 0
 
 
 def _etag(action):
@@ -361,7 +351,7 @@ class ActionViewSet(ProgrammationViewSet):
         serializer = ActionContentInputSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        en_tete = _if_match(request)
+        en_tete = version_if_match(request)
         version = data.pop("version", None) if en_tete is None else en_tete
         if version is None:
             raise exceptions.ValidationError({"version": [VERSION_REQUISE]})
